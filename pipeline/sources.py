@@ -1,0 +1,278 @@
+"""sources.yaml -> frozen Outlet / Feed / Journalist records, validated at start.
+
+The sources file is data, not code: it names the outlets voci reads, their feeds, and the
+prior reliability of every outlet and journalist. A mistake in it must stop voci before
+anything is written, with the file, the line and the problem — so validation works on
+PyYAML's node tree, which still knows where every value stood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+DEFAULT_POLL_INTERVAL = dt.timedelta(minutes=10)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+OUTLET_KINDS = ("daily", "specialist", "club_news", "journalist", "club", "broadcaster", "general")
+
+
+class SourcesError(Exception):
+    """A sources file that cannot be used. str() is 'FILE:LINE: problem'."""
+
+    def __init__(self, path: str, line: int | None, problem: str) -> None:
+        self.path, self.line, self.problem = path, line, problem
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Feed:
+    url: str
+    poll_interval: dt.timedelta = DEFAULT_POLL_INTERVAL
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    reliability: float  # prior: share of its rumours that come true
+    feeds: tuple[Feed, ...]
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()  # hosts whose pages belong to it (subdomains included)
+    kind: str | None = None
+    club: str | None = None  # for a club's own site: the club's id (its news is official)
+
+    def owns_host(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+
+@dataclass(frozen=True)
+class Journalist:
+    id: str
+    name: str
+    reliability: float
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sources:
+    path: str
+    outlets: tuple[Outlet, ...]
+    journalists: tuple[Journalist, ...] = ()
+
+    def outlet(self, outlet_id: str) -> Outlet:
+        for o in self.outlets:
+            if o.id == outlet_id:
+                return o
+        raise KeyError(outlet_id)
+
+
+def default_sources_path() -> Path:
+    """The sources.yaml shipped inside the package."""
+    return Path(str(resources.files("pipeline").joinpath("sources.yaml")))
+
+
+def load_sources(path: str | Path) -> Sources:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesError(str(path), None, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesError(str(path), None, f"cannot be read: {exc}") from None
+    return parse_sources(text, str(path))
+
+
+def parse_sources(text: str, path: str = "sources.yaml") -> Sources:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise SourcesError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return _Validator(path).sources(root)
+
+
+class _Validator:
+    """Walks the node tree; every error names the line of the node at fault."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.loader = yaml.SafeLoader("")  # only its constructor is used, on scalar nodes
+
+    def fail(self, node: yaml.Node | None, problem: str) -> SourcesError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return SourcesError(self.path, line, problem)
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str],
+                required: set[str]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(key_node, f"{what}: unknown key '{key}' (known: {known})")
+            if key in out:
+                raise self.fail(key_node, f"{what}: key '{key}' given twice")
+            out[key] = (key_node, value_node)
+        missing = sorted(required - out.keys())
+        if missing:
+            raise self.fail(node, f"{what}: missing {', '.join(repr(m) for m in missing)}")
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, what: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be a single value")
+        return self.loader.construct_object(node)
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        value = self.scalar(node, what)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(node, f"{what} must be a non-empty string")
+        return value.strip()
+
+    def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        return tuple(self.text(n, f"{what} entry") for n in self.sequence(node, what))
+
+    def ident(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        if not _ID.match(value):
+            raise self.fail(node, f"{what} '{value}' must be lowercase letters, digits, - or _")
+        return value
+
+    def reliability(self, node: yaml.Node, what: str) -> float:
+        value = self.scalar(node, what)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, f"{what}: reliability must be a number, not {value!r}")
+        if not 0 < value < 1:
+            raise self.fail(node, f"{what}: reliability {value} is outside (0, 1)")
+        return float(value)
+
+    def duration(self, node: yaml.Node, what: str) -> dt.timedelta:
+        raw = self.scalar(node, what)
+        match = _DURATION.match(str(raw))
+        seconds = int(match.group(1)) * _UNITS[match.group(2)] if match else 0
+        if seconds < 60:
+            raise self.fail(node, f"{what}: poll_interval {raw!r} must be a duration of at "
+                                  "least a minute, e.g. 10m, 1h, or seconds")
+        return dt.timedelta(seconds=seconds)
+
+    def url(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self.fail(node, f"{what}: '{value}' is not an http(s) URL")
+        return value
+
+    def domain(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what).lower()
+        if "/" in value or ":" in value or " " in value or "." not in value:
+            raise self.fail(node, f"{what}: '{value}' is not a host name (e.g. gazzetta.it)")
+        return value
+
+    # ------------------------------------------------------------ the file's shape
+
+    def sources(self, root: yaml.Node | None) -> Sources:
+        if root is None:
+            raise self.fail(None, "the file is empty: it needs an 'outlets' list")
+        top = self.mapping(root, "the file", {"outlets", "journalists"}, {"outlets"})
+        seen: dict[str, str] = {}  # id -> what first used it
+        outlets = tuple(self.outlet(n, seen) for n in self.sequence(top["outlets"][1], "outlets"))
+        if not outlets:
+            raise self.fail(top["outlets"][1], "outlets: the list is empty")
+        journalists: tuple[Journalist, ...] = ()
+        if "journalists" in top:
+            nodes = self.sequence(top["journalists"][1], "journalists")
+            journalists = tuple(self.journalist(n, seen) for n in nodes)
+        return Sources(self.path, outlets, journalists)
+
+    def claim_id(self, fields: dict, seen: dict[str, str], what: str) -> str:
+        key_node, value_node = fields["id"]
+        ident = self.ident(value_node, f"{what} id")
+        if ident in seen:
+            raise self.fail(value_node, f"duplicate id '{ident}' (already used by {seen[ident]})")
+        seen[ident] = f"{what} on line {value_node.start_mark.line + 1}"
+        return ident
+
+    def outlet(self, node: yaml.Node, seen: dict[str, str]) -> Outlet:
+        fields = self.mapping(node, "outlet", {"id", "name", "aliases", "reliability", "domains",
+                                               "feeds", "kind", "club", "poll_interval"},
+                              {"id", "name", "reliability", "feeds"})
+        ident = self.claim_id(fields, seen, "an outlet")
+        what = f"outlet '{ident}'"
+        default_interval = DEFAULT_POLL_INTERVAL
+        if "poll_interval" in fields:
+            default_interval = self.duration(fields["poll_interval"][1], what)
+        feed_nodes = self.sequence(fields["feeds"][1], f"{what} feeds")
+        if not feed_nodes:
+            raise self.fail(fields["feeds"][1], f"{what} has no feeds")
+        feeds = tuple(self.feed(n, what, default_interval) for n in feed_nodes)
+        urls = [f.url for f in feeds]
+        for n, f in zip(feed_nodes, feeds, strict=True):
+            if urls.count(f.url) > 1:
+                raise self.fail(n, f"{what}: feed {f.url} listed twice")
+        domains: tuple[str, ...]
+        if "domains" in fields:
+            dnodes = self.sequence(fields["domains"][1], f"{what} domains")
+            domains = tuple(self.domain(n, f"{what} domains") for n in dnodes)
+        else:
+            hosts = (urlsplit(f.url).hostname or "" for f in feeds)
+            domains = tuple(dict.fromkeys(_strip_www(h) for h in hosts))
+        kind = None
+        if "kind" in fields:
+            kind = self.text(fields["kind"][1], f"{what} kind")
+            if kind not in OUTLET_KINDS:
+                raise self.fail(fields["kind"][1],
+                                f"{what}: kind '{kind}' is not one of {', '.join(OUTLET_KINDS)}")
+        return Outlet(
+            id=ident,
+            name=self.text(fields["name"][1], f"{what} name"),
+            reliability=self.reliability(fields["reliability"][1], what),
+            feeds=feeds,
+            aliases=self.texts(fields["aliases"][1], f"{what} aliases") if "aliases" in fields else (),
+            domains=domains,
+            kind=kind,
+            club=self.ident(fields["club"][1], f"{what} club") if "club" in fields else None,
+        )
+
+    def feed(self, node: yaml.Node, what: str, default_interval: dt.timedelta) -> Feed:
+        if isinstance(node, yaml.ScalarNode):
+            return Feed(self.url(node, f"{what} feed"), default_interval)
+        fields = self.mapping(node, f"{what} feed", {"url", "poll_interval"}, {"url"})
+        interval = default_interval
+        if "poll_interval" in fields:
+            interval = self.duration(fields["poll_interval"][1], f"{what} feed")
+        return Feed(self.url(fields["url"][1], f"{what} feed"), interval)
+
+    def journalist(self, node: yaml.Node, seen: dict[str, str]) -> Journalist:
+        fields = self.mapping(node, "journalist", {"id", "name", "aliases", "reliability"},
+                              {"id", "name", "reliability"})
+        ident = self.claim_id(fields, seen, "a journalist")
+        what = f"journalist '{ident}'"
+        return Journalist(
+            id=ident,
+            name=self.text(fields["name"][1], f"{what} name"),
+            reliability=self.reliability(fields["reliability"][1], what),
+            aliases=self.texts(fields["aliases"][1], f"{what} aliases") if "aliases" in fields else (),
+        )
+
+
+def _strip_www(host: str) -> str:
+    return host[4:] if host.startswith("www.") else host
