@@ -1,0 +1,29 @@
+"""The only SQLAlchemy code in voci: tables, engine and migrations, the repository.
+
+Everything outside this package talks to the database through `Store`'s methods and gets
+frozen values (pipeline.model) back; nothing else imports SQLAlchemy.
+"""
+
+from pipeline.store.engine import (
+    DEFAULT_DB_URL,
+    StoreError,
+    current_revision,
+    head_revision,
+    make_engine,
+    normalize_url,
+    upgrade,
+)
+from pipeline.store.repository import FeedFetch, FeedInfo, Store
+
+__all__ = [
+    "DEFAULT_DB_URL",
+    "FeedFetch",
+    "FeedInfo",
+    "Store",
+    "StoreError",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "normalize_url",
+    "upgrade",
+]

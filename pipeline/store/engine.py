@@ -1,0 +1,118 @@
+"""Database URLs, engines and the schema's migrations.
+
+SQLite by default (a file, zero set-up; WAL so readers never block the writer, and a busy
+timeout so two voci processes wait for each other instead of failing), PostgreSQL through
+psycopg 3. Alembic owns the schema: an empty database is migrated on first use, a database
+at an older revision is left alone until `voci db upgrade` (a deliberate step, so a user
+can back it up first).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+import pipeline
+
+DEFAULT_DB_URL = "sqlite:///voci.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (bad URL, unreachable, wrong schema)."""
+
+
+def normalize_url(url: str) -> str:
+    """Accept what people type: a bare file path means SQLite; postgres:// means psycopg 3."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise StoreError(f"cannot create the SQLite database {parsed.database}: "
+                                 f"folder {folder} does not exist")
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise StoreError(f"unsupported database {parsed.get_backend_name()!r}: "
+                         "use a SQLite path or a postgresql+psycopg:// URL")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def migrations_dir() -> Path:
+    """db/migrations in a checkout; pipeline/_db/migrations inside an installed wheel."""
+    package = Path(pipeline.__file__).resolve().parent
+    for candidate in (package / "_db" / "migrations", package.parent / "db" / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise StoreError("voci's migrations are missing from this installation")
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    head = script.get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate an empty database; refuse one that is foreign or behind."""
+    try:
+        tables = set(inspect(engine).get_table_names())
+    except Exception as exc:  # the driver's own errors: unreachable server, bad file
+        raise StoreError(f"cannot open the database {engine.url!r}: {exc}") from None
+    if not tables:
+        upgrade(engine)
+        return
+    if "alembic_version" not in tables:
+        raise StoreError(f"{engine.url!r} already holds tables that are not voci's "
+                         f"({', '.join(sorted(tables)[:5])}…): use another database")
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise StoreError(f"the database is at schema revision {current}, this voci needs "
+                         f"{head}: run `voci db upgrade` (back it up first)")

@@ -1,0 +1,281 @@
+"""The store: every read and write voci makes, behind plain methods and frozen values.
+
+This is the only place that opens SQLAlchemy sessions. Each method is one transaction, so
+an interrupted run leaves every article either fully stored (row, links, fingerprints,
+syndication link) or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline import syndication
+from pipeline.model import Article, ArticleDraft, FeedState, StoredArticle, TextSource
+from pipeline.sources import Sources
+from pipeline.store.engine import ensure_schema, make_engine
+from pipeline.store.tables import (
+    ArticleLinkRow,
+    ArticleRow,
+    FeedRow,
+    LinkFailureRow,
+    OutletRow,
+    ParagraphRow,
+)
+
+
+@dataclass(frozen=True)
+class FeedFetch:
+    """The outcome of one feed request, as the store records it."""
+
+    feed_id: int
+    at: dt.datetime
+    status: int | None
+    ok: bool  # 2xx or 304
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_due_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """A feed's stored state, for status displays and tests."""
+
+    id: int
+    outlet_id: str
+    url: str
+    active: bool
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    last_error: str | None
+    last_fetched_at: dt.datetime | None
+    failures: int
+    next_due_at: dt.datetime | None
+
+
+class Store:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.engine = make_engine(url)
+        if migrate:
+            ensure_schema(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # ------------------------------------------------------------ outlets and feeds
+
+    def sync_sources(self, sources: Sources, now: dt.datetime) -> None:
+        """Make the outlets and feeds tables say what sources.yaml says.
+
+        Outlets and feeds no longer listed are marked inactive, never deleted: their
+        articles stay, and reappearing in the file brings back their fetch state.
+        """
+        with self._tx() as s:
+            outlets = {o.id: o for o in s.scalars(select(OutletRow))}
+            feeds = {f.url: f for f in s.scalars(select(FeedRow))}
+            listed_outlets, listed_feeds = set(), set()
+            for o in sources.outlets:
+                row = outlets.get(o.id) or OutletRow(id=o.id)
+                row.name, row.aliases, row.reliability = o.name, list(o.aliases), o.reliability
+                row.domains, row.kind, row.club = list(o.domains), o.kind, o.club
+                row.active, row.updated_at = True, now
+                s.add(row)
+                listed_outlets.add(o.id)
+            s.flush()  # outlets before the feeds that refer to them
+            for o in sources.outlets:
+                for f in o.feeds:
+                    feed = feeds.get(f.url)
+                    if feed is None:
+                        feed = FeedRow(url=f.url, failures=0, next_due_at=now)
+                        feeds[f.url] = feed
+                    feed.outlet_id, feed.active = o.id, True
+                    feed.poll_interval_s = int(f.poll_interval.total_seconds())
+                    s.add(feed)
+                    listed_feeds.add(f.url)
+            for oid, orow in outlets.items():
+                if oid not in listed_outlets:
+                    orow.active = False
+            for url, frow in feeds.items():
+                if url not in listed_feeds:
+                    frow.active = False
+
+    def feeds_for_update(self, outlet_ids: Iterable[str] | None = None) -> list[FeedState]:
+        with self._tx() as s:
+            query = select(FeedRow).where(FeedRow.active.is_(True)).order_by(FeedRow.id)
+            if outlet_ids is not None:
+                query = query.where(FeedRow.outlet_id.in_(list(outlet_ids)))
+            return [FeedState(f.id, f.outlet_id, f.url, f.etag, f.last_modified,
+                              dt.timedelta(seconds=f.poll_interval_s), f.failures)
+                    for f in s.scalars(query)]
+
+    def record_feed_fetch(self, fetch: FeedFetch) -> None:
+        with self._tx() as s:
+            feed = s.get_one(FeedRow, fetch.feed_id)
+            feed.last_status, feed.last_error, feed.last_fetched_at = (
+                fetch.status, fetch.error, fetch.at)
+            feed.next_due_at = fetch.next_due_at
+            if fetch.ok:
+                feed.failures, feed.last_ok_at = 0, fetch.at
+                # A 304 carries no validators; keep the ones that earned it.
+                if fetch.etag is not None or fetch.last_modified is not None:
+                    feed.etag, feed.last_modified = fetch.etag, fetch.last_modified
+            else:
+                feed.failures += 1
+
+    def feeds(self) -> list[FeedInfo]:
+        with self._tx() as s:
+            return [FeedInfo(f.id, f.outlet_id, f.url, f.active, f.etag, f.last_modified,
+                             f.last_status, f.last_error, f.last_fetched_at, f.failures,
+                             f.next_due_at)
+                    for f in s.scalars(select(FeedRow).order_by(FeedRow.id))]
+
+    # ------------------------------------------------------------ articles
+
+    def known_links(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` that already led to a stored article."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        with self._tx() as s:
+            for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+                chunk = wanted[i:i + 500]
+                found.update(s.scalars(select(ArticleLinkRow.url)
+                                       .where(ArticleLinkRow.url.in_(chunk))))
+        return found
+
+    def add_article(self, draft: ArticleDraft) -> StoredArticle:
+        """Store a draft once: a canonical URL already stored only gains the new links."""
+        try:
+            with self._tx() as s:
+                return self._add_article(s, draft)
+        except IntegrityError:
+            # Another process stored the same URL between our check and our insert.
+            with self._tx() as s:
+                existing = s.scalars(select(ArticleRow).where(ArticleRow.url == draft.url)).one()
+                self._add_links(s, existing.id, draft)
+                return StoredArticle(existing.id, new=False, copy_of_id=existing.copy_of_id)
+
+    def _add_article(self, s: Session, draft: ArticleDraft) -> StoredArticle:
+        existing = s.scalars(select(ArticleRow).where(ArticleRow.url == draft.url)).first()
+        if existing is not None:
+            self._add_links(s, existing.id, draft)
+            return StoredArticle(existing.id, new=False, copy_of_id=existing.copy_of_id)
+        row = ArticleRow(
+            url=draft.url, outlet_id=draft.outlet_id, feed_id=draft.feed_id, title=draft.title,
+            author=draft.author, published_at=draft.published_at, fetched_at=draft.fetched_at,
+            body=draft.body, summary=draft.summary, language=draft.language,
+            content_hash=draft.content_hash, text_source=draft.text_source.value,
+            fetch_error=draft.fetch_error,
+        )
+        s.add(row)
+        s.flush()
+        self._add_links(s, row.id, draft)
+        prints = syndication.fingerprints(draft.body)
+        s.add_all(ParagraphRow(article_id=row.id, fingerprint=fp) for fp in prints)
+        s.flush()
+        self._link_copies(s, row, prints)
+        return StoredArticle(row.id, new=True, copy_of_id=row.copy_of_id)
+
+    def _add_links(self, s: Session, article_id: int, draft: ArticleDraft) -> None:
+        urls = set(draft.seen_urls) | {draft.url}
+        taken = set(s.scalars(select(ArticleLinkRow.url).where(ArticleLinkRow.url.in_(urls))))
+        s.add_all(ArticleLinkRow(url=u, article_id=article_id) for u in sorted(urls - taken))
+        s.execute(delete(LinkFailureRow).where(LinkFailureRow.url.in_(urls)))
+
+    def _link_copies(self, s: Session, row: ArticleRow, prints: frozenset[str]) -> None:
+        """Link word-for-word copies across outlets to the earliest published of them.
+
+        The earliest is decided over the whole group every time one joins, so the links
+        come out the same whichever copy was fetched first.
+        """
+        if not prints:
+            return
+        shared = dict(s.execute(
+            select(ParagraphRow.article_id, func.count())
+            .where(ParagraphRow.fingerprint.in_(prints), ParagraphRow.article_id != row.id)
+            .group_by(ParagraphRow.article_id)).all())
+        if not shared:
+            return
+        sizes = dict(s.execute(
+            select(ParagraphRow.article_id, func.count())
+            .where(ParagraphRow.article_id.in_(list(shared)))
+            .group_by(ParagraphRow.article_id)).all())
+        others = [s.get_one(ArticleRow, aid) for aid, n in shared.items()
+                  if syndication.is_copy(n, len(prints), sizes[aid])]
+        others = [o for o in others if o.outlet_id != row.outlet_id]
+        if not others:
+            return
+        group = {row.id: row}
+        for other in others:
+            group[other.id] = other
+            original_id = other.copy_of_id
+            if original_id is not None and original_id not in group:
+                group[original_id] = s.get_one(ArticleRow, original_id)
+        for member in list(group.values()):  # copies already linked to any member
+            for copy in s.scalars(select(ArticleRow).where(ArticleRow.copy_of_id == member.id)):
+                group.setdefault(copy.id, copy)
+        original = min(group.values(), key=_publication_order)
+        for member in group.values():
+            member.copy_of_id = None if member.id == original.id else original.id
+
+    def record_link_failure(self, *, url: str, outlet_id: str, feed_id: int | None, kind: str,
+                            message: str, at: dt.datetime) -> None:
+        with self._tx() as s:
+            row = s.get(LinkFailureRow, url)
+            if row is None:
+                s.add(LinkFailureRow(url=url, outlet_id=outlet_id, feed_id=feed_id, kind=kind,
+                                     message=message, attempts=1, first_seen_at=at,
+                                     last_seen_at=at))
+            else:
+                row.kind, row.message, row.last_seen_at = kind, message, at
+                row.attempts += 1
+
+    def link_failures(self) -> list[tuple[str, str, str]]:
+        """(url, kind, message) of every link that still yields no article."""
+        with self._tx() as s:
+            rows = s.scalars(select(LinkFailureRow).order_by(LinkFailureRow.url))
+            return [(r.url, r.kind, r.message) for r in rows]
+
+    def articles(self) -> list[Article]:
+        with self._tx() as s:
+            return [_article(r) for r in s.scalars(select(ArticleRow).order_by(ArticleRow.id))]
+
+    def article_count(self) -> int:
+        with self._tx() as s:
+            return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+
+def _publication_order(row: ArticleRow) -> tuple[dt.datetime, str]:
+    when = row.published_at or row.fetched_at
+    if when.tzinfo is None:  # fresh from the session, before a round trip to SQLite
+        when = when.replace(tzinfo=dt.UTC)
+    return when, row.url
+
+
+def _article(r: ArticleRow) -> Article:
+    return Article(
+        id=r.id, url=r.url, outlet_id=r.outlet_id, feed_id=r.feed_id, title=r.title,
+        author=r.author, published_at=r.published_at, fetched_at=r.fetched_at, body=r.body,
+        summary=r.summary, language=r.language, content_hash=r.content_hash,
+        text_source=TextSource(r.text_source), fetch_error=r.fetch_error,
+        copy_of_id=r.copy_of_id,
+    )

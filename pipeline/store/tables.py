@@ -1,0 +1,147 @@
+"""The SQLAlchemy table models: voci's schema as Python.
+
+The migrations under db/migrations create exactly this schema (a test compares them);
+change both together. ORM objects never leave pipeline.store: the repository turns them
+into the frozen values of pipeline.model before returning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite keeps no zone, so values are stored as naive UTC and given their zone back on
+    the way out; PostgreSQL stores timestamptz. Either way Python sees aware UTC values.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: voci stores aware datetimes only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if getattr(dialect, "name", "") == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OutletRow(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reliability: Mapped[float] = mapped_column(Float)  # the prior from sources.yaml
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    club: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # still in sources.yaml
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    poll_interval_s: Mapped[int] = mapped_column(Integer, default=600)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_status: Mapped[int | None] = mapped_column(Integer)  # HTTP status of the last fetch
+    last_error: Mapped[str | None] = mapped_column(Text)  # None when the last fetch worked
+    last_fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_ok_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)  # canonical
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id"))
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text_source: Mapped[str] = mapped_column(String(8))  # "page" | "feed"
+    fetch_error: Mapped[str | None] = mapped_column(Text)  # why the page was not used
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))  # syndication
+
+
+class ArticleLinkRow(Base):
+    """Every normalized URL that led to an article: feed links, redirects, the canonical.
+
+    The fetcher consults it before requesting a page, so an article listed under another
+    URL (a second feed, a tracking parameter) is never fetched twice.
+    """
+
+    __tablename__ = "article_links"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+
+
+class ParagraphRow(Base):
+    """Fingerprints of an article's long paragraphs, to find word-for-word copies."""
+
+    __tablename__ = "article_paragraphs"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    __table_args__ = (Index("ix_article_paragraphs_fingerprint", "fingerprint"),)
+
+
+class LinkFailureRow(Base):
+    """A feed link that yielded no article: refused (foreign host, bad URL) or failed."""
+
+    __tablename__ = "link_failures"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
