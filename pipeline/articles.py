@@ -1,0 +1,70 @@
+"""Pure: a feed entry plus what its page gave -> the ArticleDraft to store.
+
+The rules of precedence live here, apart from the fetching: the feed's date, title and
+author win (the feed is what the outlet publishes as metadata; pages are templates), the
+page's body wins over the feed's text, the page's own canonical URL names the article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline import syndication
+from pipeline.extract import normalize_url
+from pipeline.model import ArticleDraft, ExtractedPage, FeedEntry, TextSource
+
+
+def feed_text(entry: FeedEntry) -> str:
+    """The fullest text the feed itself carries: content:encoded, else the summary."""
+    return entry.content or entry.summary
+
+
+def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, outlet_id: str,
+                    feed_id: int | None, fetched_at: dt.datetime) -> ArticleDraft:
+    link = normalize_url(entry.link)
+    final = normalize_url(final_url)
+    url = page.canonical_url or final
+    return ArticleDraft(
+        url=url,
+        outlet_id=outlet_id,
+        feed_id=feed_id,
+        title=entry.title or page.title or "",
+        author=entry.author or page.author,
+        published_at=entry.published_at or page.published_at,
+        fetched_at=fetched_at,
+        body=page.body,
+        summary=entry.summary,
+        language=page.language,
+        content_hash=syndication.content_hash(page.body),
+        text_source=TextSource.PAGE,
+        seen_urls=tuple(dict.fromkeys((link, final, url))),
+    )
+
+
+def draft_from_feed(entry: FeedEntry, *, outlet_id: str, feed_id: int | None,
+                    fetched_at: dt.datetime, why: str,
+                    language: str | None = None) -> ArticleDraft | None:
+    """The article as the feed alone tells it, when its page could not be used.
+
+    None when the feed has no text beyond the title: a headline is not an article.
+    """
+    body = feed_text(entry)
+    if not body.strip():
+        return None
+    url = normalize_url(entry.link)
+    return ArticleDraft(
+        url=url,
+        outlet_id=outlet_id,
+        feed_id=feed_id,
+        title=entry.title,
+        author=entry.author,
+        published_at=entry.published_at,
+        fetched_at=fetched_at,
+        body=body,
+        summary=entry.summary,
+        language=language,
+        content_hash=syndication.content_hash(body),
+        text_source=TextSource.FEED,
+        fetch_error=why,
+        seen_urls=(url,),
+    )

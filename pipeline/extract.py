@@ -1,0 +1,124 @@
+"""Page bytes -> ExtractedPage: the article's body and metadata, with trafilatura.
+
+trafilatura finds the main text and drops menus, banners, related-article boxes and
+comments. Around it voci adds what trafilatura leaves to the caller: the page's own
+rel=canonical (only when it stays on the outlet's domains — a syndicated copy often points
+its canonical at the original, and must still be stored as its own article), the `lang`
+attribute, and a publication date with its time of day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import courlan
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+from pipeline.model import ExtractedPage
+from pipeline.text import tidy
+
+# A body shorter than this is a paywall teaser, a cookie wall or an error page, not an
+# article: the feed's own text is the better source then.
+MIN_BODY_CHARS = 200
+
+_DATE_PARAMS = {
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",  # keep the time of day, not only the date
+    "original_date": True,  # the publication date, not the last update
+    "extensive_search": False,  # no guessing from stray numbers in the text
+}
+
+
+class ExtractionError(Exception):
+    """The page holds no article text voci can use."""
+
+
+def normalize_url(url: str) -> str:
+    """The form of a URL voci stores and compares: tracking parameters and fragment removed."""
+    cleaned = courlan.normalize_url(url.strip(), strict=True)
+    return cleaned or url.strip()
+
+
+def extract_page(content: bytes, *, url: str,
+                 owns_host: Callable[[str], bool] | None = None) -> ExtractedPage:
+    """Extract an article page fetched from `url` (its final URL after redirects)."""
+    try:
+        tree = lxml.html.document_fromstring(content)
+    except (ParserError, ValueError) as exc:
+        raise ExtractionError(f"not parseable as HTML: {exc}") from None
+    doc = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, include_tables=False, with_metadata=True,
+        favor_precision=True, date_extraction_params=_DATE_PARAMS,
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ExtractionError("no article text found in the page")
+    title = (doc.title or "").strip() or None
+    body = _drop_repeated_title(tidy((doc.text or "").replace("\n", "\n\n")), title)
+    if len(body) < MIN_BODY_CHARS:
+        raise ExtractionError(f"only {len(body)} characters of text: a teaser, paywall "
+                              "or error page")
+    return ExtractedPage(
+        body=body,
+        title=title,
+        author=(doc.author or "").strip() or None,
+        published_at=_parse_date(doc.date),
+        canonical_url=_canonical(tree, url, owns_host),
+        language=_language(tree),
+    )
+
+
+def _drop_repeated_title(body: str, title: str | None) -> str:
+    """trafilatura keeps the page's <h1> as the first line; the title is stored apart."""
+    if not title:
+        return body
+    first, _, rest = body.partition("\n\n")
+    return rest if first.strip() == title and rest else body
+
+
+def _canonical(tree: lxml.html.HtmlElement, url: str,
+               owns_host: Callable[[str], bool] | None) -> str | None:
+    for link in tree.iterfind(".//link[@rel]"):
+        if "canonical" not in (link.get("rel") or "").lower().split():
+            continue
+        href = (link.get("href") or "").strip()
+        if not href:
+            continue
+        absolute = urljoin(url, href)
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        if owns_host is not None and not owns_host(parts.hostname):
+            continue
+        return normalize_url(absolute)
+    return None
+
+
+def _language(tree: lxml.html.HtmlElement) -> str | None:
+    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    lang = lang.strip().lower().replace("_", "-")
+    if lang:
+        return lang.split("-")[0]
+    for meta in tree.iterfind(".//meta[@http-equiv]"):
+        if meta.get("http-equiv", "").lower() == "content-language" and meta.get("content"):
+            return meta.get("content", "").strip().lower().split("-")[0] or None
+    return None
+
+
+def _parse_date(value: str | None) -> dt.datetime | None:
+    """trafilatura's date: with a zone when the page gave one; a bare date means its noon UTC."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+        # Noon keeps a date-only publication on the same calendar day in every
+        # European zone, which is what the rumour's window is computed from.
+        return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
