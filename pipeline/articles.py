@@ -20,7 +20,8 @@ def feed_text(entry: FeedEntry) -> str:
 
 
 def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, outlet_id: str,
-                    feed_id: int | None, fetched_at: dt.datetime) -> ArticleDraft:
+                    feed_id: int | None, fetched_at: dt.datetime,
+                    feed_language: str | None = None) -> ArticleDraft:
     link = normalize_url(entry.link)
     final = normalize_url(final_url)
     url = page.canonical_url or final
@@ -34,7 +35,7 @@ def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, ou
         fetched_at=fetched_at,
         body=page.body,
         summary=entry.summary,
-        language=page.language,
+        language=page.language or feed_language,
         content_hash=syndication.content_hash(page.body),
         text_source=TextSource.PAGE,
         seen_urls=tuple(dict.fromkeys((link, final, url))),

@@ -56,6 +56,8 @@ def extract_page(content: bytes, *, url: str,
         tree, url=url, include_comments=False, include_tables=False, with_metadata=True,
         date_extraction_params=_DATE_PARAMS,
     )
+    if isinstance(doc, dict):  # only with as_dict=True, which is not asked for
+        raise TypeError("trafilatura returned a dict")
     if doc is None or not (doc.text or "").strip():
         raise ExtractionError("no article text found in the page")
     title = (doc.title or "").strip() or None

@@ -49,6 +49,7 @@ class FeedEntry:
 class ParsedFeed:
     entries: tuple[FeedEntry, ...]
     title: str | None = None
+    language: str | None = None  # the channel's declared language, e.g. "it"
     warning: str | None = None  # set when the XML was malformed but entries were recovered
 
 

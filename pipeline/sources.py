@@ -151,6 +151,12 @@ class _Validator:
     def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
         return tuple(self.text(n, f"{what} entry") for n in self.sequence(node, what))
 
+    def aliases(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], what: str
+                ) -> tuple[str, ...]:
+        if "aliases" not in fields:
+            return ()
+        return self.texts(fields["aliases"][1], f"{what} aliases")
+
     def ident(self, node: yaml.Node, what: str) -> str:
         value = self.text(node, what)
         if not _ID.match(value):
@@ -246,7 +252,7 @@ class _Validator:
             name=self.text(fields["name"][1], f"{what} name"),
             reliability=self.reliability(fields["reliability"][1], what),
             feeds=feeds,
-            aliases=self.texts(fields["aliases"][1], f"{what} aliases") if "aliases" in fields else (),
+            aliases=self.aliases(fields, what),
             domains=domains,
             kind=kind,
             club=self.ident(fields["club"][1], f"{what} club") if "club" in fields else None,
@@ -270,7 +276,7 @@ class _Validator:
             id=ident,
             name=self.text(fields["name"][1], f"{what} name"),
             reliability=self.reliability(fields["reliability"][1], what),
-            aliases=self.texts(fields["aliases"][1], f"{what} aliases") if "aliases" in fields else (),
+            aliases=self.aliases(fields, what),
         )
 
 

@@ -16,7 +16,6 @@ import feedparser
 from pipeline.model import FeedEntry, ParsedFeed
 from pipeline.text import html_to_text
 
-
 _BENIGN = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
@@ -43,8 +42,10 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         if problem:
             raise FeedParseError(f"malformed feed: {problem}")
     warning = f"malformed feed, {len(entries)} entries recovered: {problem}" if problem else None
-    title = parsed.feed.get("title") if parsed.get("feed") else None
-    return ParsedFeed(entries=entries, title=title, warning=warning)
+    channel = parsed.get("feed") or {}
+    language = (channel.get("language") or "").strip().lower().replace("_", "-")
+    return ParsedFeed(entries=entries, title=channel.get("title"),
+                      language=language.split("-")[0] or None, warning=warning)
 
 
 def _entry(raw: Any) -> FeedEntry | None:

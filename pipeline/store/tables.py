@@ -42,7 +42,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if getattr(dialect, "name", "") == "sqlite" else value
 
-    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+    def process_result_value(self, value: dt.datetime | None,
+                             dialect: object) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

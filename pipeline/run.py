@@ -1,0 +1,274 @@
+"""Orchestration: one pass over the feeds, sequencing the stages. Decides nothing itself.
+
+    feeds due -> fetch feed -> parse -> new links -> fetch page -> extract -> draft -> store
+
+Network work runs in one small thread pool per host (its size is the per-host concurrency
+limit, so a slow host never holds up the others); everything that touches the database
+runs here, in the calling thread, one transaction per article. A failed feed or page is a
+value in the summary, recorded in the store, and the pass goes on. Used by `voci backfill`
+and, later, by the daemon and the workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipeline.articles import draft_from_feed, draft_from_page
+from pipeline.extract import ExtractionError, extract_page, normalize_url
+from pipeline.fetch import Fetcher, FetchResult
+from pipeline.fetch.feeds import FeedParseError, parse_feed
+from pipeline.model import ArticleDraft, FeedEntry, FeedState, ParsedFeed
+from pipeline.schedule import next_due
+from pipeline.sources import Outlet, Sources
+from pipeline.store import FeedFetch, Store
+
+log = logging.getLogger(__name__)
+
+# Fetch errors that say the link itself is unacceptable: no fallback to the feed's text.
+REFUSED = frozenset({"foreign_host", "bad_url"})
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    feed_id: int
+    outlet_id: str
+    url: str
+    outcome: str  # "ok" | "not_modified" | "failed"
+    error: str | None = None
+    warning: str | None = None
+    entries: int = 0
+    new: int = 0
+    known: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class LinkFailure:
+    outlet_id: str
+    feed_id: int
+    url: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PassSummary:
+    feeds: tuple[FeedReport, ...]
+    link_failures: tuple[LinkFailure, ...]
+    requests: int
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.feeds if f.outcome == outcome)
+
+    @property
+    def articles_new(self) -> int:
+        return sum(f.new for f in self.feeds)
+
+    @property
+    def articles_known(self) -> int:
+        return sum(f.known for f in self.feeds)
+
+    @property
+    def articles_failed(self) -> int:
+        return sum(f.failed for f in self.feeds)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when at least one feed answered (new or unchanged), 1 when none did."""
+        return 0 if any(f.outcome != "failed" for f in self.feeds) else 1
+
+
+class Progress:
+    """What a pass reports as it goes; the CLI draws it, tests ignore it."""
+
+    def feeds_started(self, total: int) -> None: ...
+
+    def feed_done(self, report: FeedReport) -> None: ...
+
+    def pages_queued(self, count: int) -> None: ...
+
+    def page_done(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _PageJob:
+    feed_id: int
+    link: str
+
+
+@dataclass
+class _FeedTally:
+    state: FeedState
+    report: FeedReport
+    pending: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.datetime,
+               progress: Progress | None = None,
+               clock: Callable[[], dt.datetime] | None = None) -> PassSummary:
+    """Fetch every active feed once and store the new articles they list."""
+    progress = progress or Progress()
+    clock = clock or (lambda: now)
+    store.sync_sources(sources, now)
+    states = store.feeds_for_update()
+    outlets = {o.id: o for o in sources.outlets}
+    progress.feeds_started(len(states))
+    tallies: dict[int, _FeedTally] = {}
+    failures: list[LinkFailure] = []
+    claimed: set[str] = set()  # links taken by this pass, across all feeds
+    requests_before = fetcher.request_count
+    with _HostPools(fetcher.config.per_host_concurrency) as pools:
+        pending: dict[Future, FeedState | _PageJob] = {}
+        for state in states:
+            pending[pools.submit(state.url, _fetch_feed, fetcher, state)] = state
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                item = pending.pop(fut)
+                if isinstance(item, FeedState):
+                    result, parsed, error = fut.result()
+                    tally = _record_feed(store, item, result, parsed, error, clock())
+                    tallies[item.feed_id] = tally
+                    if parsed is None:
+                        progress.feed_done(tally.report)
+                        continue
+                    jobs = _new_links(store, parsed.entries, claimed, tally)
+                    outlet = outlets[item.outlet_id]
+                    for link, entry in jobs:
+                        job = pools.submit(link, _fetch_article, fetcher, outlet, item, entry,
+                                           link, parsed.language, clock)
+                        pending[job] = _PageJob(item.feed_id, link)
+                    tally.pending = len(jobs)
+                    progress.pages_queued(len(jobs))
+                    if not jobs:
+                        progress.feed_done(_finish(tally))
+                else:
+                    tally = tallies[item.feed_id]
+                    outcome = fut.result()
+                    if isinstance(outcome, LinkFailure):
+                        store.record_link_failure(url=outcome.url, outlet_id=outcome.outlet_id,
+                                                  feed_id=outcome.feed_id, kind=outcome.kind,
+                                                  message=outcome.message, at=clock())
+                        failures.append(outcome)
+                        tally.counts["failed"] += 1
+                    else:
+                        stored = store.add_article(outcome)
+                        tally.counts["new" if stored.new else "known"] += 1
+                    progress.page_done()
+                    tally.pending -= 1
+                    if tally.pending == 0:
+                        progress.feed_done(_finish(tally))
+    reports = tuple(_finish(tallies[s.feed_id]) for s in states)
+    return PassSummary(reports, tuple(failures), fetcher.request_count - requests_before)
+
+
+# ---------------------------------------------------------------- work done in the pools
+
+def _fetch_feed(fetcher: Fetcher, state: FeedState
+                ) -> tuple[FetchResult, ParsedFeed | None, str | None]:
+    result = fetcher.fetch_feed(state.url, etag=state.etag, last_modified=state.last_modified)
+    if result.error is not None:
+        return result, None, result.error.message
+    if result.not_modified:
+        return result, None, None
+    try:
+        parsed = parse_feed(result.content, url=result.final_url, content_type=result.content_type)
+    except FeedParseError as exc:
+        return result, None, f"{exc} ({state.url})"
+    return result, parsed, None
+
+
+def _fetch_article(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
+                   link: str, language: str | None,
+                   clock: Callable[[], dt.datetime]) -> ArticleDraft | LinkFailure:
+    result = fetcher.fetch_page(link, allowed_domains=outlet.domains)
+    if result.error is not None and result.error.kind in REFUSED:
+        log.warning("%s: refused %s: %s", outlet.id, link, result.error.message)
+        return LinkFailure(outlet.id, state.feed_id, link, result.error.kind,
+                           result.error.message)
+    if result.error is None and result.ok:
+        try:
+            page = extract_page(result.content, url=result.final_url, owns_host=outlet.owns_host)
+        except ExtractionError as exc:
+            why = f"extraction failed: {exc}"
+        else:
+            return draft_from_page(entry, page, final_url=result.final_url, outlet_id=outlet.id,
+                                   feed_id=state.feed_id, fetched_at=clock(),
+                                   feed_language=language)
+    else:
+        why = result.error.message if result.error else f"HTTP {result.status}"
+    draft = draft_from_feed(entry, outlet_id=outlet.id, feed_id=state.feed_id,
+                            fetched_at=clock(), why=why, language=language)
+    if draft is None:
+        return LinkFailure(outlet.id, state.feed_id, link, "no_text",
+                           f"{why}; the feed has no text for it either")
+    return draft
+
+
+# ---------------------------------------------------------------- bookkeeping (this thread)
+
+def _record_feed(store: Store, state: FeedState, result: FetchResult,
+                 parsed: ParsedFeed | None, error: str | None, at: dt.datetime) -> _FeedTally:
+    ok = error is None
+    failures = 0 if ok else state.failures + 1
+    store.record_feed_fetch(FeedFetch(
+        feed_id=state.feed_id, at=at, status=result.status, ok=ok, error=error,
+        etag=result.etag if ok else None, last_modified=result.last_modified if ok else None,
+        next_due_at=next_due(at, state.poll_interval, ok=ok, failures=failures),
+    ))
+    outcome = "failed" if not ok else ("not_modified" if result.not_modified else "ok")
+    if parsed is not None and parsed.warning:
+        log.warning("%s: %s", state.url, parsed.warning)
+    report = FeedReport(state.feed_id, state.outlet_id, state.url, outcome, error=error,
+                        warning=parsed.warning if parsed else None,
+                        entries=len(parsed.entries) if parsed else 0)
+    return _FeedTally(state, report)
+
+
+def _new_links(store: Store, entries: Iterable[FeedEntry], claimed: set[str],
+               tally: _FeedTally) -> list[tuple[str, FeedEntry]]:
+    """The entries whose article is neither stored nor already taken by this pass."""
+    by_link: dict[str, FeedEntry] = {}
+    for entry in entries:
+        by_link.setdefault(normalize_url(entry.link), entry)
+    known = store.known_links(by_link) | (by_link.keys() & claimed)
+    tally.counts["known"] += len(known)
+    fresh = [(link, entry) for link, entry in by_link.items() if link not in known]
+    claimed.update(link for link, _ in fresh)
+    return fresh
+
+
+def _finish(tally: _FeedTally) -> FeedReport:
+    c = tally.counts
+    return replace(tally.report, new=c["new"], known=c["known"], failed=c["failed"])
+
+
+class _HostPools:
+    """One small thread pool per host: per-host concurrency without head-of-line blocking."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self.pools: dict[str, ThreadPoolExecutor] = {}
+
+    def submit(self, url: str, fn: Callable[..., Any], *args: Any) -> Future:
+        host = (urlsplit(url).hostname or "").lower()
+        pool = self.pools.get(host)
+        if pool is None:
+            pool = ThreadPoolExecutor(max_workers=self.per_host, thread_name_prefix=f"voci-{host}")
+            self.pools[host] = pool
+        return pool.submit(fn, *args)
+
+    def __enter__(self) -> _HostPools:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pool in self.pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.sources import SourcesError, default_sources_path, load_sources, parse_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ISSUE_SHAPE = """\
+outlets:
+  - id: calciomercatocom
+    name: Calciomercato.com
+    aliases: [Calciomercato, calciomercato.com]   # how other articles cite it
+    reliability: 0.35      # prior: share of its rumours that come true; comment its basis
+    domains: [calciomercato.com]   # optional; default: the hosts of its feeds
+    feeds:
+      - https://www.calciomercato.com/feed
+"""
+
+
+def refused(text: str) -> SourcesError:
+    with pytest.raises(SourcesError) as info:
+        parse_sources(text, "s.yaml")
+    return info.value
+
+
+def test_the_documented_shape_loads_into_frozen_records() -> None:
+    sources = parse_sources(ISSUE_SHAPE)
+    (outlet,) = sources.outlets
+    assert outlet.id == "calciomercatocom"
+    assert outlet.aliases == ("Calciomercato", "calciomercato.com")
+    assert outlet.reliability == 0.35
+    assert outlet.domains == ("calciomercato.com",)
+    assert outlet.feeds[0].url == "https://www.calciomercato.com/feed"
+    assert outlet.feeds[0].poll_interval == dt.timedelta(minutes=10)
+    with pytest.raises(AttributeError):
+        outlet.reliability = 0.9  # type: ignore[misc]
+
+
+def test_shipped_sources_are_valid_and_identical_inside_the_package() -> None:
+    top = ROOT / "sources.yaml"
+    assert default_sources_path().read_text() == top.read_text()
+    sources = load_sources(top)
+    assert len(sources.outlets) >= 20
+    kinds = {o.kind for o in sources.outlets}
+    assert {"daily", "specialist", "club_news", "journalist"} <= kinds
+    assert {j.id for j in sources.journalists} >= {"fabrizio-romano", "gianluca-di-marzio"}
+
+
+def test_duplicate_id_names_file_line_and_problem() -> None:
+    text = ISSUE_SHAPE + ISSUE_SHAPE.split("outlets:\n")[1].replace("Calciomercato.com", "Other")
+    error = refused(text)
+    assert str(error).startswith("s.yaml:9: ")
+    assert "duplicate id 'calciomercatocom'" in str(error)
+    assert "line 2" in str(error)
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "1", "-0.2", "'high'", "true"])
+def test_reliability_must_lie_strictly_between_0_and_1(value: str) -> None:
+    error = refused(ISSUE_SHAPE.replace("reliability: 0.35", f"reliability: {value}"))
+    assert error.line == 5
+    assert "reliability" in error.problem
+
+
+def test_unknown_key_is_named_with_its_line() -> None:
+    error = refused(ISSUE_SHAPE.replace("    feeds:", "    colour: red\n    feeds:"))
+    assert (error.line, "unknown key 'colour'" in error.problem) == (7, True)
+
+
+@pytest.mark.parametrize("url", ["ftp://x.it/feed", "not a url", "https://"])
+def test_bad_feed_urls_are_refused(url: str) -> None:
+    error = refused(ISSUE_SHAPE.replace("https://www.calciomercato.com/feed", url))
+    assert error.line == 8 and "http(s) URL" in error.problem
+
+
+def test_an_outlet_needs_feeds() -> None:
+    assert "missing 'feeds'" in refused(ISSUE_SHAPE.split("    feeds:")[0]).problem
+    empty = ISSUE_SHAPE.split("    feeds:")[0] + "    feeds: []\n"
+    assert "has no feeds" in refused(empty).problem
+
+
+def test_malformed_yaml_and_missing_file() -> None:
+    assert "not valid YAML" in refused("outlets: [\n  - id: x\n").problem
+    assert "empty" in refused("").problem
+    with pytest.raises(SourcesError, match="no such file"):
+        load_sources("/nonexistent/sources.yaml")
+
+
+def test_ids_are_unique_across_outlets_and_journalists() -> None:
+    text = ISSUE_SHAPE + ("journalists:\n  - id: calciomercatocom\n    name: X\n"
+                          "    reliability: 0.5\n")
+    assert "duplicate id" in refused(text).problem
+
+
+def test_domains_default_to_feed_hosts_and_cover_subdomains() -> None:
+    text = "\n".join(line for line in ISSUE_SHAPE.splitlines() if "domains:" not in line)
+    (outlet,) = parse_sources(text).outlets
+    assert outlet.domains == ("calciomercato.com",)
+    assert outlet.owns_host("www.calciomercato.com")
+    assert outlet.owns_host("CALCIOMERCATO.COM")
+    assert not outlet.owns_host("notcalciomercato.com")
+    assert not outlet.owns_host("calciomercato.com.evil.example")
+
+
+def test_poll_intervals_per_outlet_and_feed() -> None:
+    text = ISSUE_SHAPE.replace("    feeds:\n      - https://www.calciomercato.com/feed",
+                               "    poll_interval: 30m\n    feeds:\n"
+                               "      - https://www.calciomercato.com/feed\n"
+                               "      - {url: https://www.calciomercato.com/rss,"
+                               " poll_interval: 2h}")
+    (outlet,) = parse_sources(text).outlets
+    assert [f.poll_interval for f in outlet.feeds] == [dt.timedelta(minutes=30),
+                                                       dt.timedelta(hours=2)]
+    assert "poll_interval" in refused(text.replace("30m", "5s")).problem

@@ -1,0 +1,151 @@
+"""The store on real databases: SQLite files and, with VOCI_TEST_PG_URL, PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from pipeline.model import ArticleDraft, TextSource
+from pipeline.sources import parse_sources
+from pipeline.store import FeedFetch, Store, StoreError, head_revision
+from pipeline.store.tables import Base
+from pipeline.syndication import content_hash
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+SOURCES = parse_sources("""
+outlets:
+  - id: alfa
+    name: Alfa
+    reliability: 0.5
+    feeds: [http://alfa.example/feed, http://alfa.example/feed2]
+  - id: beta
+    name: Beta
+    reliability: 0.4
+    feeds: [http://beta.example/feed]
+""")
+PARAS = [
+    "Il Milan cerca un difensore centrale per gennaio e tra i nomi sul taccuino del ds "
+    "spunta quello di un serbo che conosce bene il campionato italiano.",
+    "Una cifra che il club potrebbe considerare alla portata, anche se in società non tutti "
+    "sono convinti di investire su un difensore di quasi trent'anni.",
+]
+
+
+def draft(url: str, outlet: str = "alfa", *, body: str | None = None, hours: int = 0,
+          seen: tuple[str, ...] = ()) -> ArticleDraft:
+    body = body if body is not None else f"Testo unico di {url}, abbastanza lungo da contare."
+    return ArticleDraft(url=url, outlet_id=outlet, feed_id=None, title="T", author=None,
+                        published_at=NOW + dt.timedelta(hours=hours), fetched_at=NOW,
+                        body=body, summary="", language="it", content_hash=content_hash(body),
+                        text_source=TextSource.PAGE, seen_urls=seen)
+
+
+def test_migrations_create_exactly_the_models_schema(db_url: str) -> None:
+    store = Store(db_url)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_empty_database_is_migrated_on_first_use_and_sqlite_uses_wal(sqlite_url: str) -> None:
+    with Store(sqlite_url) as store, store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert int(conn.execute(text("PRAGMA busy_timeout")).scalar() or 0) > 0
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == \
+            head_revision()
+
+
+def test_a_foreign_database_is_refused_untouched(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(text("create table precious (x int)"))
+    with pytest.raises(StoreError, match="not voci's"):
+        Store(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from precious")).scalar() == 0
+
+
+def test_unreachable_database_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store("sqlite:////no/such/folder/voci.db")
+    with pytest.raises(StoreError, match="unsupported"):
+        Store("mysql://x@localhost/voci")
+
+
+def test_sync_sources_adds_updates_and_retires(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        assert [f.url for f in store.feeds_for_update()] == [
+            "http://alfa.example/feed", "http://alfa.example/feed2", "http://beta.example/feed"]
+        fewer = parse_sources("outlets:\n  - id: alfa\n    name: Alfa\n    reliability: 0.6\n"
+                              "    feeds: [http://alfa.example/feed]\n")
+        store.sync_sources(fewer, NOW)
+        assert [f.url for f in store.feeds_for_update()] == ["http://alfa.example/feed"]
+        assert len(store.feeds()) == 3  # retired, not deleted
+
+
+def test_feed_fetches_keep_validators_through_304(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        feed = store.feeds_for_update()[0]
+        store.record_feed_fetch(FeedFetch(feed.feed_id, NOW, 200, True, etag='"e1"',
+                                          last_modified="Tue, 24 Nov 2026 08:00:00 GMT",
+                                          next_due_at=NOW + dt.timedelta(minutes=10)))
+        store.record_feed_fetch(FeedFetch(feed.feed_id, NOW, 304, True))
+        store.record_feed_fetch(FeedFetch(feed.feed_id, NOW, 500, False, error="HTTP 500"))
+        again = store.feeds_for_update()[0]
+        assert (again.etag, again.failures) == ('"e1"', 1)
+        info = store.feeds()[0]
+        assert (info.last_status, info.last_error) == (500, "HTTP 500")
+        assert info.last_fetched_at == NOW  # aware UTC on the way back, on both backends
+
+
+def test_an_article_is_stored_once_and_gains_its_other_urls(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        first = store.add_article(draft("http://alfa.example/a", seen=("http://alfa.example/a?x",)))
+        second = store.add_article(draft("http://alfa.example/a", seen=("http://alfa.example/amp",)))
+        assert first.new and not second.new and first.id == second.id
+        assert store.article_count() == 1
+        assert store.known_links(["http://alfa.example/amp", "http://alfa.example/a?x",
+                                  "http://alfa.example/b"]) == {
+            "http://alfa.example/amp", "http://alfa.example/a?x"}
+        (article,) = store.articles()
+        assert article.published_at == NOW and article.text_source is TextSource.PAGE
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_syndicated_copies_link_to_the_earliest_whatever_the_arrival_order(
+        sqlite_url: str, order: tuple[int, ...]) -> None:
+    body = "\n\n".join(PARAS)
+    copies = [draft("http://alfa.example/orig", "alfa", body=body, hours=0),
+              draft("http://beta.example/copy", "beta", body="Titolo diverso\n\n" + body, hours=3),
+              draft("http://beta.example/again", "beta", body=body.upper(), hours=5)]
+    with Store(sqlite_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        for i in order:
+            store.add_article(copies[i])
+        links = {a.url: a.copy_of_id for a in store.articles()}
+        ids = {a.url: a.id for a in store.articles()}
+    assert links == {"http://alfa.example/orig": None,
+                     "http://beta.example/copy": ids["http://alfa.example/orig"],
+                     "http://beta.example/again": ids["http://alfa.example/orig"]}
+
+
+def test_link_failures_are_recorded_and_cleared_once_the_link_works(db_url: str) -> None:
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        for _ in range(2):
+            store.record_link_failure(url="http://evil.example/x", outlet_id="alfa", feed_id=None,
+                                      kind="foreign_host", message="outside alfa's domains",
+                                      at=NOW)
+        assert store.link_failures() == [("http://evil.example/x", "foreign_host",
+                                          "outside alfa's domains")]
+        store.add_article(draft("http://alfa.example/z", seen=("http://evil.example/x",)))
+        assert store.link_failures() == []
