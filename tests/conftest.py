@@ -66,3 +66,14 @@ def fetch_config() -> FetchConfig:
 def corpus(request: pytest.FixtureRequest) -> Iterator[CorpusServer]:
     with CorpusServer(CORPORA / request.param) as server:
         yield server
+
+
+
+# No per-example deadline: timings flake on a busy 2-core CI machine, and speed is
+# measured by benchmarks/, not by tests. `pytest --hypothesis-profile=thorough` searches
+# longer (2,000 examples a property) before a release.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("voci", deadline=None)
+_hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None)
+_hypothesis_settings.load_profile("voci")
