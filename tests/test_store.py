@@ -149,3 +149,20 @@ def test_link_failures_are_recorded_and_cleared_once_the_link_works(db_url: str)
                                           "outside alfa's domains")]
         store.add_article(draft("http://alfa.example/z", seen=("http://evil.example/x",)))
         assert store.link_failures() == []
+
+
+def test_an_older_schema_waits_for_db_upgrade_and_keeps_its_data(db_url: str) -> None:
+    from pipeline.store import make_engine, upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("insert into outlets (id, name, aliases, reliability, domains, active,"
+                          " updated_at) values ('alfa', 'Alfa', '[]', 0.5, '[]', true,"
+                          " '2026-11-25 09:00:00')"))
+    with pytest.raises(StoreError, match="voci db upgrade"):
+        Store(db_url)
+    upgrade(engine)
+    engine.dispose()
+    with Store(db_url) as store, store.engine.connect() as conn:
+        assert conn.execute(text("select name from outlets")).scalar() == "Alfa"

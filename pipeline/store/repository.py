@@ -17,12 +17,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline import syndication
-from pipeline.model import Article, ArticleDraft, FeedState, StoredArticle, TextSource
+from pipeline.model import (
+    Article,
+    ArticleDraft,
+    Claim,
+    FeedState,
+    StoredArticle,
+    TextSource,
+)
 from pipeline.sources import Sources
 from pipeline.store.engine import ensure_schema, make_engine
 from pipeline.store.tables import (
     ArticleLinkRow,
     ArticleRow,
+    ClaimRow,
     FeedRow,
     LinkFailureRow,
     OutletRow,
@@ -258,6 +266,40 @@ class Store:
     def articles(self) -> list[Article]:
         with self._tx() as s:
             return [_article(r) for r in s.scalars(select(ArticleRow).order_by(ArticleRow.id))]
+
+    def article(self, article_id: int) -> Article:
+        with self._tx() as s:
+            return _article(s.get_one(ArticleRow, article_id))
+
+    def article_ids(self) -> list[int]:
+        with self._tx() as s:
+            return list(s.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
+
+    # ------------------------------------------------------------ claims
+
+    def replace_claims(self, article_id: int, claims: Iterable[Claim]) -> None:
+        """Make `claims` the article's claims, in one transaction (re-extraction)."""
+        with self._tx() as s:
+            s.execute(delete(ClaimRow).where(ClaimRow.article_id == article_id))
+            s.add_all(ClaimRow(
+                article_id=article_id, position=i, player=c.player, player_key=c.player_key,
+                from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
+                fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
+                hedged=c.hedged, evidence=list(c.evidence),
+            ) for i, c in enumerate(claims))
+
+    def claims_by_article(self) -> dict[int, list[Claim]]:
+        """Every stored claim, grouped by article id, in article order."""
+        out: dict[int, list[Claim]] = {}
+        with self._tx() as s:
+            rows = s.scalars(select(ClaimRow).order_by(ClaimRow.article_id, ClaimRow.position))
+            for r in rows:
+                out.setdefault(r.article_id, []).append(Claim(
+                    player=r.player, player_key=r.player_key, to_club=r.to_club,
+                    from_club=r.from_club, stage=r.stage, fee_eur=r.fee_eur,
+                    fee_max_eur=r.fee_max_eur, deal=r.deal, cites=r.cites,
+                    cites_id=r.cites_id, hedged=r.hedged, evidence=tuple(r.evidence)))
+        return out
 
     def article_count(self) -> int:
         with self._tx() as s:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -146,3 +147,26 @@ class LinkFailureRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ClaimRow(Base):
+    """One transfer claim an article makes (pipeline.model.Claim), in article order."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer)  # order within the article
+    player: Mapped[str] = mapped_column(String(200))
+    player_key: Mapped[str] = mapped_column(String(200), index=True)
+    from_club: Mapped[str | None] = mapped_column(String(64))
+    to_club: Mapped[str | None] = mapped_column(String(64), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    fee_eur: Mapped[int | None] = mapped_column(BigInteger)
+    fee_max_eur: Mapped[int | None] = mapped_column(BigInteger)
+    deal: Mapped[str | None] = mapped_column(String(16))
+    cites: Mapped[str | None] = mapped_column(String(200))
+    cites_id: Mapped[str | None] = mapped_column(String(64))
+    hedged: Mapped[bool] = mapped_column(Boolean)
+    evidence: Mapped[list[str]] = mapped_column(JSON)
