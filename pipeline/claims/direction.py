@@ -1,0 +1,203 @@
+"""Direction: what a club mention means for a player - buyer, seller or past club.
+
+Owns `club_role(text, mention, players_before)`: from the words around one club mention
+in one sentence it says whether the club is
+
+- SELLER, the player's current club: "Joe Gomez del Liverpool", "il difensore del
+  Liverpool", "in uscita dal Torino", "resterà all'Inter", "oggi al Nottingham Forest",
+  or a club doing what sellers do ("la Roma chiederebbe 30 milioni", "il Forest non vuole
+  cedere il giocatore", "la valutazione fissata dalla Dea");
+- COUNTERPART, the other side of a negotiation: "contatti con il River Plate",
+  "offerta al PSG", "chiesto Koné alla Roma" (a seller, weakly: the buyer is the subject);
+- BUYER: "Thuram all'Arsenal?", "si trasferirà in azzurro", "nel mirino del Bayern",
+  "piace alla Roma", "è un nuovo giocatore del Milan", "porterebbe Éderson alla Continassa",
+  "il Newcastle su Khéphren Thuram";
+- FORMER, a past club: "ex Fiorentina", "cresciuto nel vivaio dei Colchoneros",
+  "arrivato dal Borussia Mönchengladbach", "ceduto al Bayern nel 2019";
+- NEUTRAL otherwise (the caller treats a neutral club in a sentence with a stage cue as
+  the buyer: "il Milan ha avviato i contatti ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", "former", "neutral"
+
+_DEL = r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*"
+_AL = r"(?:al|allo|alla|all'|ai|agli|alle|a|ad|in)\s*"
+
+PLAYER_ROLES = (
+    r"giocator[ei]|calciator[ei]|attaccant[ei]|centravanti|punt[ae]|bomber|centrocampist[ai]|regist[ai]|"
+    r"median[oi]|trequartist[ai]|estern[oi]|ala|ali|terzin[oi]|lateral[ei]|difensor[ei]|central[ei]|portier[ei]|"
+    r"talent[oi]|gioiellin[oi]|gioiell[oi]|fantasist[ai]|"
+    r"mezzal[ae]|jolly|capitano|numero \d+|perno|pilastro|"
+    r"fratello|figlio|classe \d{4}"
+)
+NATIONALITIES = (
+    r"argentin[oa]|olandese|frances[ei]|serb[oa]|ingles[ei]|brasilian[oa]|colombian[oa]|nigerian[oa]|ucrain[oa]|"
+    r"tedesc[oa]|spagnol[oa]|portoghes[ei]|belga|croat[oa]|turc[oa]|polacc[oa]|danes[ei]|svedes[ei]|norveges[ei]|"
+    r"american[oa]|statunitense|ivorian[oa]|senegales[ei]|marocchin[oa]|algerin[oa]|camerunense|ghanese|"
+    r"uruguaian[oa]|cilen[oa]|messican[oa]|giappones[ei]|corean[oa]|georgian[oa]|albanes[ei]|kosovar[oa]|"
+    r"montenegrin[oa]|sloven[oa]|slovacc[oa]|cec[oa]|austriac[oa]|svizzer[oa]|scozzes[ei]|gallese|irlandes[ei]|"
+    r"canades[ei]|australian[oa]|grec[oa]|russ[oa]|ruman[oa]|rumen[oa]|ungheres[ei]|bulgar[oa]|bosniac[oa]|"
+    r"macedone|egizian[oa]|tunisin[oa]|ecuadorian[oa]|venezuelan[oa]|paraguaian[oa]|peruvian[oa]|italian[oa]|"
+    r"islandes[ei]|finlandes[ei]|israelian[oa]|iranian[oa]|malian[oa]|guineano|gabones[ei]|congoles[ei]|"
+    r"capoverdian[oa]|angolan[oa]|sudafrican[oa]|neozelandes[ei]|norvegese|lituan[oa]|letton[ea]|eston[ea]|"
+    r"armen[oa]|azer[oa]|kazak[oa]|uzbek[oa]|slavo|sudamerican[oa]|africano|nordafricano"
+)
+_ANAPHOR = re.compile(
+    rf"\b(?:il|lo|la|l'|dell'|del|al|all'|sull'|sul|per il|"
+    rf"per l')\s*(?:{PLAYER_ROLES}|{NATIONALITIES})\b",
+    re.IGNORECASE,
+)
+
+_FORMER_BEFORE = re.compile(
+    rf"(?:\b(?:ex|l'ex|dell'ex|all'ex)\s+(?:{PLAYER_ROLES}\s+)?(?:{_DEL})?$|"
+    r"\b(?:cresciut|arrivat|prelevat|acquistat|esplos|esordit|passat|cedut|preso|presa|lanciat|"
+    r"ha giocato|ha vestito|aveva vestito|ha militato|"
+    r"ai tempi|stagioni|anni|trascors)\w*\b[^.;:]{0,40}$)",
+    re.IGNORECASE,
+)
+_PAST_CLAUSE = re.compile(
+    r"\b(?:nel|nell'|del|dell'|estate|gennaio|stagione)\s+(?:del\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:due|tre|quattro|alcune|qualche) (?:estati|stagioni|anni) fa\b|\bin passato\b",
+    re.IGNORECASE,
+)
+_PAST_VERB = re.compile(
+    r"\b(?:ha|aveva|avevano|hanno|è|era|erano)\s+(?:\w+\s+)?\w+(?:ato|ata|ito|ita|uto|uta|ati|iti)\b|"
+    r"\bcedut|\barrivat|\bpagat|\bspes[oa]\b|\bcresciut|\besordit|\bpassat",
+    re.IGNORECASE,
+)
+
+_SELLER_BEFORE = re.compile(
+    rf"(?:\b(?:{PLAYER_ROLES}|{NATIONALITIES})\b(?:\s+[a-zà-ù]+){{0,2}}?\s+{_DEL}$|"
+    rf"\b(?:in uscita|via|lontano|fuori)\s+(?:da|dal|dalla|dallo|dall'|dai)\s*$|"
+    rf"\b(?:lasciare|lasciato|lasciar|addio|saluta\w*)\s+(?:il|la|lo|l'|i|gli|al|alla|all'|{_AL})?\s*$|"
+    rf"\b(?:restare|resterà|rimanere|rimarrà|resta|rimane|oggi|"
+    rf"gioca|giocava|in forza|spazio|di proprietà|concentrat[oa]|"
+    rf"riscattato|tesserato)\s+(?:(?:poco|più|"
+    rf"tanto)\s+)?(?:{_AL}|{_DEL}|nel|nella|con il|con la)?\s*$|"
+    rf"\b(?:prestito|cessione|arrivo|acquisto)\s+(?:\w+\s+)?(?:dal|dalla|dallo|dall'|dai|da)\s*$|"
+    rf"\b(?:valutazione|richiest[ae]|valutat[oa]|muro|prezzo|pretese)\s+(?:\w+\s+)?(?:fissat[oa]\s+)?(?:dal|dalla|dallo|dall'|dai|{_DEL})?\s*$|"
+    r"\bin casa\s+(?:di\s+|del\s+|della\s+)(?=$))",
+    re.IGNORECASE,
+)
+_LEAVING_BEFORE = re.compile(
+    r"\b(?:in uscita|via|lontano|fuori|lasciare|lasciato|lasciar|"
+    r"addio|saluta\w*)\s+(?:da|dal|dalla|dallo|dall'|dai|"
+    r"il|la|lo|l'|i|gli|al|alla|all')?\s*$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli)\s*$", re.IGNORECASE)
+_COUNTERPART_BEFORE = re.compile(
+    r"\b(?:contatt\w*|trattativ\w*|tratt\w*|dialog\w*|colloqui\w*|accordo|intesa|sondaggio|confronto|summit|"
+    r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
+    r"bussa\w*|porta|strappar\w*|convincere|si parlano|"
+    r"distanza|distanze|asse|tavolo)\b[^.;:]{0,40}?"
+    r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della)\s*$",
+    re.IGNORECASE,
+)
+_SELLER_AFTER = re.compile(
+    r"^[^.;:]{0,60}?\b(?:ceder\w*|cede|cedono|cessione|"
+    r"privar\w*|vender\w*|svender\w*|lasciar(?:lo|la)? partire|"
+    r"liberar(?:lo|la|e)|monetizzar\w*|fare cassa|incassar\w*|(?:fa|fare|farà|fanno) sconti|sconto|"
+    r"chied\w* (?:almeno |circa |non meno di )?\d|"
+    r"valut\w* (?:\w+\s+){0,2}(?:circa |intorno ai |almeno |sui )?\d|"
+    r"attribuisc\w* [^.]{0,30}valore|apr\w* (?:alla cessione|"
+    r"al prestito|all'addio)|trattener\w*|restii|"
+    r"fretta di vendere|fissa\w* il prezzo|incedibile|"
+    r"non (?:vuole|intende) (?:perder|privar|ceder)|"
+    r"considera\w* [^.]{0,30}(?:pilastro|incedibile|titolare)|valuterà l'offerta|"
+    r"valuta la proposta|ha rifiutato|respinge|non ha (?:ancora )?risposto|"
+    r"non (?:ha|hanno) mai accettato|andranno|incasser\w*|riceverà|"
+    r"riceverebbe|percepisc\w*|guadagna)",
+    re.IGNORECASE,
+)
+_BUYER_BEFORE = re.compile(
+    rf"(?:\b(?:mirino|obiettiv[oi]|lista|idea|sogno|radar|taccuino|preferito|pallino|interesse|offerta|"
+    rf"proposta|rilancio|pressing|affondo|assalto|corsa|inseriment\w*|osservatori|scout|chiamata|"
+    rf"richiamo|corte|priorità)\s+(?:\w+\s+)?{_DEL}$|"
+    rf"\b(?:piace|piacerebbe|piaceva|gradit[oa]|vicin\w*|promess[oa]|destinat[oa]|accostat[oa]|"
+    rf"trasferimento|trasferirsi|trasferirà|passaggio|approdo|ritorno|tornare|torna|tornerebbe|verso|"
+    rf"direzione|destinazione|sbarca|volare|vestire|vestirà|indossare|rinforzo|rinforzare)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:{_AL}|{_DEL}|la maglia\s+(?:{_DEL})?|il|la|lo|l'|nel|nella)?\s*"
+    rf"(?:(?:tecnico|club|società|dirigenza|ds|allenatore|presidente|squadra|mondo)\s+)?$|"
+    rf"\b(?:nuovo\s+(?:giocatore|calciatore|acquisto)|(?:è|sarà|diventa|diventerà)\s+(?:un\s+)?(?:giocatore|calciatore)?)\s*{_DEL}$|"
+    rf"\b(?:è|e'|sarà)\s+{_DEL}$|"
+    rf"\b(?:(?:ri)?port(?:erebbe|erebbero|are|erà|ato|a)\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){{1,3}}|(?:ri)?portarl[oa]\s+){_AL}$)",
+    re.IGNORECASE,
+)
+_AL_GAP = re.compile(rf"\s*{_AL}", re.IGNORECASE)
+_COUNTERPART_VERB = re.compile(
+    r"\b(?:chiest|chied|strapp|soffi|prelev|acquist|prender|riscatt|offert|propost|"
+    r"pagar|pagat|cedere|ceduto)\w*\b[^.;:]{0,30}$",
+    re.IGNORECASE,
+)
+_PLAYER_AL = re.compile(rf"^\s*(?:{_AL}|in\s+)$", re.IGNORECASE)
+_ON_PLAYER = re.compile(
+    r"^\s+(?:e\s+\S+\s+)?(?:è\s+|sono\s+|fa\s+|fanno\s+)?su\s+[A-ZÀ-Þ]"
+)  # case-sensitive
+
+
+def club_role(
+    sentence: str, start: int, end: int, gap_from_player: str | None, nickname: bool
+) -> str:
+    """The role of the club mention sentence[start:end] for the player in focus.
+
+    `gap_from_player`: the few characters between a player's name and the mention, when
+    the name is right before it (" all'" in "Thuram all'Arsenal", " del " in "Gomez del
+    Liverpool"); None otherwise. `nickname`: the mention is a colour adjective or a
+    periphrasis ("in azzurro").
+    """
+    before = sentence[max(0, start - 70) : start]
+    after = sentence[end : end + 90]
+    clause_before = re.split(r"[.;:!?]", before)[-1]
+    if _FORMER_BEFORE.search(clause_before):
+        return FORMER
+    clause_after = re.split(r"[,.;:!?]", after)[0]
+    if _PAST_CLAUSE.search(
+        clause_before + sentence[start:end] + clause_after
+    ) and _PAST_VERB.search(clause_before + clause_after):
+        return FORMER
+    if nickname and re.search(r"\bin\s+$", before):
+        if re.search(
+            r"\b(?:sta|stare|resta\w*|rimane\w*|rimaner\w*|gioca\w*|bene|felice|anni|stagion\w*|"
+            r"continua\w*)\b[^.;:]{0,20}$",
+            before,
+        ):
+            return SELLER  # "sta bene in rossoblù": the club he is at
+        return BUYER  # "si trasferirà in azzurro", "porterebbe Ilić in viola"
+    if (
+        gap_from_player is not None
+        and _AL_GAP.fullmatch(gap_from_player)
+        and _COUNTERPART_VERB.search(before[: len(before) - len(gap_from_player)][-45:])
+    ):
+        return COUNTERPART  # "ha chiesto Koné alla Roma": the club he is asked from
+    if gap_from_player is not None:
+        if re.fullmatch(rf"\s*{_DEL}", gap_from_player, re.IGNORECASE):
+            return SELLER  # "Joe Gomez del Liverpool"
+        if _PLAYER_AL.match(gap_from_player):
+            return BUYER  # "Thuram all'Arsenal?", "Kone all'Inter"
+        if re.fullmatch(r"\s*[-–]\s*", gap_from_player):
+            return BUYER  # "Gomez-Milan" in a title
+    if _LEAVING_BEFORE.search(clause_before):
+        return SELLER  # "destinato a lasciare Trigoria": leaving beats "destinato a"
+    if _BUYER_BEFORE.search(clause_before):
+        return BUYER
+    if _SELLER_BEFORE.search(clause_before):
+        return SELLER
+    if _ON_PLAYER.match(after):
+        return BUYER
+    if _SELLER_AFTER.match(after) and not re.match(r"^[^.;:]{0,25}\b(?:offerta|proposta)\b", after):
+        return SELLER
+    if _COUNTERPART_BEFORE.search(clause_before):
+        return COUNTERPART
+    if _FROM.search(clause_before):
+        return SELLER
+    return NEUTRAL
+
+
+def anaphor_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of "il centrocampista", "l'olandese", ... in text[start:end]."""
+    return [(m.start() + start, m.end() + start) for m in _ANAPHOR.finditer(text[start:end])]

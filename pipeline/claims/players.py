@@ -1,0 +1,377 @@
+"""Players: recognising the people an article names, and telling players from the rest.
+
+There is no player database. A person is a run of capitalised words ("Kobbie Mainoo",
+"Randal Kolo Muani", "Gianluca Di Marzio") that is not a club, a place, a competition or
+a cited source. Mentions are grouped into `Person`s: a surname alone ("Thuram"), a first
+name alone ("Theo") or a nickname ("Kvara") joins the full name the article uses, the
+nearest one when two players share a surname (Marcus and Khéphren Thuram).
+
+A person is *staff*, never a player, when the text gives them a staff role ("il ds
+Igli Tare", "Andrea Berta, direttore sportivo", "la lista di Giovanni Manna", "il Milan
+di Allegri", "piace a Tare"), when they do a director's work ("Fabiani ha inviato
+un'offerta"), or when they are in the packaged list of well-known coaches, directors,
+agents and journalists (`data/names.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .sentences import Article, fold
+
+DATA = Path(__file__).with_name("data") / "names.yaml"
+
+# Capitalised words that start sentences but never names.
+_STOPWORD_TEXT = """
+il lo la i gli le l un uno una un' e ed o ma per con da dal dalla dallo dai dagli dalle
+di del della dello dei degli delle a al alla allo ai agli alle in nel nella nello nei
+negli nelle su sul sulla sullo sui sugli sulle tra fra se non anche come secondo dopo
+prima ora adesso intanto oggi ieri domani poi già qui così chi che cosa dove quando
+perché mentre senza sempre tutti tutto tutte questo questa questi queste quello quella
+quelli nessun nessuna nessuno niente nulla resta restano c ci si sì no mai ecco proprio
+sono è era sarà stando stavolta infine inoltre invece però quindi dunque insomma alla
+bomba clamoroso clamorosa esclusivo esclusiva ufficiale colpo fumata salta saltata
+notizie brutte buone primo prima nuovo nuova nome idea ipotesi offerta accordo intesa
+trattativa contatti sondaggio vertice summit decisivo decisiva decisivi decisive
+determinanti ritorno addio colpo report breaking ultim'ora ultimora news mercato
+calciomercato le trattative dalle parole
+"""
+_STOPWORDS = frozenset(fold(w) for w in _STOPWORD_TEXT.split())
+
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w']*")
+_PARTICLES = frozenset(
+    {"de", "di", "da", "van", "von", "der", "den", "dos", "das", "do", "ter", "te", "el", "bin"}
+)
+_ELIDED = re.compile(r"^(?:l|dell|all|dall|nell|sull|un|quell|quest|c|s|n|sant|po)'", re.IGNORECASE)
+_INITIAL_BEFORE = re.compile(r"(?:^|[.!?«\"“:;–—(]\s*|\n\s*)$")
+# Italian puts no article before a person's name: "il Charlton", "dal Cholo" are not people
+# (a club, a place, a coach's nickname).
+_ARTICLE_BEFORE = re.compile(
+    r"(?:\b(?:il|lo|i|gli|del|dello|dei|degli|al|allo|ai|agli|dal|dallo|dai|dagli|nel|nello|nei|negli|"
+    r"sul|sullo|sui|sugli|col)\s+|\b(?:l|dell|all|dall|nell|sull)')$",
+)
+# A name in these positions is mentioned in passing, not as the subject of a move.
+_PASSING_BEFORE = re.compile(
+    r"\b(?:sostituire|sostituirlo|sostituto di|rimpiazzare|"
+    r"erede di|l'infortunato|dell'infortunato|ko di|"
+    r"infortunio di|dopo la cessione di|dopo l'addio di|"
+    r"dopo la partenza di|dopo|fratello|insieme a|accanto a|"
+    r"oltre a|alternarsi con|alternare con|affiancare|"
+    r"dialogare con|compagno|compagni|respiro a|alle spalle di|"
+    r"al posto di|coppia con|intesa tra il \w+ e|gol di|"
+    r"assist di|rete di|la strada (?:già )?percorsa da)\s+$",
+    re.IGNORECASE,
+)
+
+STAFF_ROLES = (
+    r"allenator[ei]|tecnico|mister|ds|d\.s\.|direttor[ei](?:\s+(?:sportiv[oi]|tecnic[oi]|general[ei]|"
+    r"dell'area tecnica))?|dirigent[ei]|president[ei]|vicepresidente|patron|proprietari[oa]|"
+    r"amministratore delegato|a\.d\.|ceo|dg|agente|procurator[ei]|intermediari[oa]|"
+    r"giornalist[ai]|esperto di mercato|insider|collega|ct|commissario tecnico|vice|"
+    r"responsabile dell'area (?:tecnica|scouting)|capo scout|osservator[ei]|cholo"
+)
+_ROLE_GAP_WORDS = frozenset(
+    {
+        "del",
+        "dello",
+        "della",
+        "dell'",
+        "dei",
+        "degli",
+        "di",
+        "d'",
+        "sportivo",
+        "generale",
+        "tecnico",
+        "esecutivo",
+        "delegato",
+        "nuovo",
+        "ex",
+        "attuale",
+        "storico",
+        "area",
+        "dell'area",
+        "scouting",
+        "mercato",
+        "il",
+        "l'",
+        "la",
+        "lo",
+    }
+)
+_STAFF_BEFORE = re.compile(
+    r"\b(?:(?:lista|taccuino|scrivania|mediazione|richiesta|gerarchie|pupillo|fedelissimo|ordini|"
+    r"chiamata|idee|volontà|squadra|gruppo|sistema|scacchiere|"
+    r"punti fermi|uomini|mani)\s+(?:di|del|dello|della)|"
+    r"allenat[oa] da|guidat[oa] da|a disposizione di|agli ordini di|(?:piace|piacerebbe|piaceva|"
+    r"piacciono|gradito|graditi)(?:\s+(?:molto|tanto|parecchio|anche))?\s+(?:a|ad))\s+$",
+    re.IGNORECASE,
+)
+_STAFF_AFTER = re.compile(
+    r"^\s+(?:(?:ha|avrebbe|hanno|avrebbero)\s+(?:già\s+|anche\s+|poi\s+)?(?:effettuato|avviato|aperto|"
+    r"inviato|presentato|avuto un(?:\s+nuovo)? (?:contatto|colloquio)|chiesto informazioni|"
+    r"individuato|contattato|sondato|incontrato|ricevuto|"
+    r"fissato|chiesto alla (?:dirigenza|società)|"
+    r"indicato|sottoposto alla)|in conferenza|ai microfoni|"
+    r"(?:pensa|punta|lavora)\s+(?:a|ad|per)\s+[A-Z]|"
+    r"(?:vuole|sogna|insegue|chiede|blinda|non molla)\s+[A-Z])",
+)
+
+
+@dataclass
+class NameMention:
+    start: int
+    end: int
+    surface: str
+    tokens: tuple[str, ...]  # folded
+    passing: bool = False  # named in passing: "per sostituire l'infortunato Pavlović"
+
+
+@dataclass
+class Person:
+    key: str  # folded full name: the player_key
+    display: str
+    tokens: tuple[str, ...]
+    mentions: list[NameMention] = field(default_factory=list)
+    staff: bool = False
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+@dataclass(frozen=True)
+class NameLists:
+    people: frozenset[str]  # folded full names of non-players
+    people_surnames: frozenset[str]
+    not_people: re.Pattern[str]
+    nicknames: dict[str, str]  # folded nickname -> full name
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> NameLists:
+    with open(DATA, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    people = frozenset(" ".join(fold(p).split()) for p in data["people"])
+    surnames = frozenset(p.split()[-1] for p in people if len(p.split()) > 1)
+    forms = sorted({fold(p) for p in data["not_people"]}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    nicknames = {fold(k): v for k, v in data["player_nicknames"].items()}
+    return NameLists(people, surnames, pattern, nicknames)
+
+
+def _blocked_offsets(article: Article, blocked: Iterable[tuple[int, int]]) -> set[int]:
+    lists = name_lists()
+    spans = list(blocked)
+    for m in lists.not_people.finditer(article.folded):
+        spans.append((m.start(), m.end()))
+    return {i for a, b in spans for i in range(a, b)}
+
+
+def _runs(article: Article, blocked: set[int]) -> list[list[tuple[int, int]]]:
+    """Runs of capitalised tokens (with name particles inside), split at blocked text."""
+    text = article.text
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    pending_particle = False
+    last_end = -1
+    for m in _NAME_TOKEN.finditer(text):
+        start, end = m.start(), m.end()
+        word = m.group(0)
+        elided = _ELIDED.match(word)
+        if elided and word[elided.end() :][:1].isupper():
+            start += elided.end()
+            word = word[elided.end() :]
+        gap = text[last_end:start] if last_end >= 0 else ""
+        joined = current and (gap in (" ", "-") or (pending_particle and gap == " "))
+        capital = word[:1].isupper() and not (word.isupper() and len(word) > 2)
+        if capital and start not in blocked:
+            if not joined and current:
+                runs.append(current)
+                current = []
+            current.append((start, end))
+            pending_particle = False
+        elif current and word.lower() in _PARTICLES and gap == " " and not pending_particle:
+            pending_particle = True
+            last_end = end
+            continue
+        else:
+            if current:
+                runs.append(current)
+            current = []
+            pending_particle = False
+        last_end = end
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _is_initial(text: str, start: int) -> bool:
+    return bool(_INITIAL_BEFORE.search(text[max(0, start - 3) : start]))
+
+
+def find_people(article: Article, blocked: Iterable[tuple[int, int]] = ()) -> list[Person]:
+    """Every person the article names, mentions grouped, staff flagged."""
+    lists = name_lists()
+    text = article.text
+    blocked_set = _blocked_offsets(article, blocked)
+    raw: list[tuple[int, int]] = []
+    for run in _runs(article, blocked_set):
+        while run and fold(text[run[0][0] : run[0][1]]) in _STOPWORDS:
+            run = run[1:]
+        if run:
+            raw.append((run[0][0], run[-1][1]))
+    # Words seen capitalised away from a sentence start are names wherever they occur.
+    mid_words = {fold(text[s:e]) for s, e in raw if not _is_initial(text, s)}
+    for s, e in raw:
+        mid_words.update(fold(w) for w in text[s:e].replace("-", " ").split()[1:])
+    mentions: list[NameMention] = []
+    for s, e in raw:
+        for part_start, part_end in _split_hyphens(text, s, e, raw):
+            part = text[part_start:part_end]
+            tokens = tuple(fold(part).replace("-", " ").split())
+            if not tokens:
+                continue
+            if (
+                len(tokens) == 1
+                and _is_initial(text, part_start)
+                and tokens[0] not in mid_words
+                and tokens[0] not in lists.nicknames
+            ):
+                continue
+            if len(tokens) == 1 and len(tokens[0]) < 3:
+                continue
+            before = text[max(0, part_start - 40) : part_start]
+            if _ARTICLE_BEFORE.search(before):
+                continue
+            passing = bool(_PASSING_BEFORE.search(before))
+            mentions.append(NameMention(part_start, part_end, part, tokens, passing))
+    mentions.extend(_nickname_mentions(article, lists, blocked_set))
+    mentions.sort(key=lambda m: m.start)
+    people = _group(mentions, lists)
+    _flag_staff(article, people, lists)
+    return people
+
+
+def _split_hyphens(text: str, s: int, e: int, raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "Koopmeiners-Éderson" is two players when each side also stands alone somewhere;
+    "Milinković-Savić" is one surname."""
+    surface = text[s:e]
+    if "-" not in surface:
+        return [(s, e)]
+    elsewhere = {fold(text[a:b]) for a, b in raw if "-" not in text[a:b]}
+    parts, pos = [], s
+    for piece in surface.split("-"):
+        parts.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    if any(
+        fold(text[a:b]).split()[-1:]
+        and fold(text[a:b]) in elsewhere
+        or any(fold(text[a:b]) in fold(text[x:y]).split() for x, y in raw if "-" not in text[x:y])
+        for a, b in parts
+    ):
+        return parts
+    return [(s, e)]
+
+
+def _nickname_mentions(article: Article, lists: NameLists, blocked: set[int]) -> list[NameMention]:
+    out = []
+    for nick, full in lists.nicknames.items():
+        for m in re.finditer(rf"(?<!\w){re.escape(nick)}(?!\w)", article.folded):
+            if m.start() in blocked or not article.text[m.start() : m.end()].strip()[-1:].isalpha():
+                continue
+            out.append(
+                NameMention(
+                    m.start(), m.end(), article.text[m.start() : m.end()], tuple(fold(full).split())
+                )
+            )
+    return out
+
+
+def _group(mentions: list[NameMention], lists: NameLists) -> list[Person]:
+    people: dict[str, Person] = {}
+    full = [m for m in mentions if len(m.tokens) > 1]
+    for m in full:
+        k = " ".join(m.tokens)
+        if not any(
+            k != other and _contains(other.split(), m.tokens)
+            for other in (" ".join(f.tokens) for f in full)
+        ):
+            person = people.setdefault(k, Person(k, m.surface, m.tokens))
+            if (
+                len(m.surface) > len(person.display)
+                or person.display.isascii()
+                and not m.surface.isascii()
+                and len(m.surface) == len(person.display)
+            ):
+                person.display = m.surface
+    for m in mentions:
+        owners = [p for p in people.values() if _contains(p.tokens, m.tokens)]
+        if not owners:
+            k = " ".join(m.tokens)
+            person = people.setdefault(k, Person(k, m.surface, m.tokens))
+            person.mentions.append(m)
+            continue
+        if len(owners) > 1:  # same surname: the full name written nearest before, else after
+
+            def distance(p: Person, m: NameMention = m) -> tuple[int, int]:
+                starts = [x.start for x in p.mentions if len(x.tokens) > len(m.tokens)] or [p.first]
+                before = [m.start - s for s in starts if s <= m.start]
+                return (0, min(before)) if before else (1, min(s - m.start for s in starts))
+
+            owners.sort(key=distance)
+        owners[0].mentions.append(m)
+    return [p for p in people.values() if p.mentions]
+
+
+def _contains(tokens: tuple[str, ...] | list[str], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(tuple(tokens[i : i + n]) == tuple(part) for i in range(len(tokens) - n + 1))
+
+
+def _flag_staff(article: Article, people: list[Person], lists: NameLists) -> None:
+    text = article.text
+    role_before = re.compile(
+        rf"\b(?:{STAFF_ROLES})\b((?:[\s,]+[\w']+){{0,4}}?)[\s,]+$", re.IGNORECASE
+    )
+    role_after = re.compile(
+        rf"^\s*,\s*(?:(?:il|l'|lo|la|ex|attuale|nuovo)\s+)?(?:{STAFF_ROLES})\b", re.IGNORECASE
+    )
+    # words that may stand between a role and a name: club names and colour adjectives
+    # ("il ds rossonero Igli Tare", "il direttore sportivo del Napoli, Giovanni Manna")
+    club_words = re.compile(
+        r"^(?:[A-Z][\w'-]*|\w*(?:ross|ner|bianc|giall|azzurr|celest|viola|granata|blu|verd|"
+        r"grigi|rosa|turc|ingles|tedesc|spagnol|frances|bavares|partenope)\w*)$"
+    )
+    for person in people:
+        if person.key in lists.people or (
+            len(person.tokens) == 1 and person.tokens[0] in lists.people_surnames
+        ):
+            person.staff = True
+            continue
+        for m in person.mentions:
+            before = text[max(0, m.start - 60) : m.start]
+            after = text[m.end : m.end + 60]
+            if (
+                _STAFF_BEFORE.search(before)
+                or _STAFF_AFTER.search(after)
+                or role_after.search(after)
+            ):
+                person.staff = True
+                break
+            rb = role_before.search(before)
+            if rb:
+                gap = rb.group(1).replace(",", " ").split()
+                if all(fold(w) in _ROLE_GAP_WORDS or club_words.match(w) for w in gap):
+                    person.staff = True
+                    break
+            # "il Milan di Allegri": a club followed by "di NAME" is the coach's team
+            if re.search(r"\b(?:il|la|l')\s*[A-Z][\w'-]+\s+di\s+$", before) and len(m.tokens) == 1:
+                person.staff = True
+                break

@@ -1,0 +1,242 @@
+"""Stages: how far along a move is, in the vocabulary of Italian transfer journalism.
+
+Owns the stage cues (see /work/shared/research/outlets.md for the vocabulary), the deal
+shapes (prestito, diritto / obbligo di riscatto, parametro zero, scambio), hedging (the
+journalistic conditional, "si dice", "indiscrezione") and the article kinds that carry no
+claim at all (match reports).
+
+`stage_cues(folded_clause)` returns the cues of one clause, already filtered:
+- negated cues are dropped ("i contatti non sono ancora partiti", "nessuna offerta");
+- hypothetical ones are dropped for the advanced stages ("davanti a un'offerta
+  importante potrebbero aprire", "se dovesse arrivare la fumata bianca");
+- planned ones are dropped for medical and official ("le visite mediche sono previste
+  a inizio gennaio", "l'annuncio ufficiale è atteso");
+- cues after "dopo" ("dopo il sondaggio", "dopo la smentita") are marked `past`: the
+  article mentions them as history, the caller uses them only when nothing else is said;
+- renewals ("rinnovo", "prolungamento") silence the whole clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ORDER = {"interest": 0, "talks": 1, "bid": 2, "agreement": 3, "medical": 4, "official": 5}
+NEGATIVE = ("denied", "collapsed")
+
+_CUES: dict[str, str] = {
+    "interest": r"sondagg\w*|sondat[oaie]|\bidea\b|obiettiv[oi]|"
+    r"\bpiac[ei]\w*|interess(?:e|a|ano|ato|ati|amento)\b|suggestion\w*|"
+    r"\bpista\b|ipotesi|nome nuovo|nel mirino|(?:mess[oi]|mette(?:re)?) gli occhi|"
+    r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|\bsogn[aoi]\w*|"
+    r"chiest[oi] informazioni|chiede(?:re)? informazioni|"
+    r"\bsegu(?:e|ire|ono|iva)\b|seguit[oaie]|monitor\w*|in cima alla lista|nella lista|"
+    r"torna(?:to|ta)? alla carica|si inserisce|inseriment\w*|\brivuole\b|pallino|fa sul serio|"
+    r"fare sul serio|fanno sul serio|stann?o valutando|starebbe(?:ro)? valutando|"
+    r"\bcandidat\w*|(?:primo|nuovo) nome|radar|osservat[oi] speciale|profilo (?:ideale|giusto)|"
+    r"\bassalto\b|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]",
+    "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
+    r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
+    r"pressing|vicin(?:o|a|issimo|issima) (?:a|al|alla|all')|ai dettagli|in chiusura|colloqui?o?|"
+    r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
+    r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)",
+    "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
+    "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
+    r"affonda(?:to)? il colpo",
+    "agreement": r"(?:accordo|intesa) (?:e'|è) (?:stat[oa] )?(?:raggiunt|"
+    r"trovat)\w*|(?:accordo|intesa) (?:raggiunt|trovat)\w*|"
+    r"(?:raggiunt|trovat)\w* (?:l'|un |un')?(?:accordo|"
+    r"intesa)|c'e (?:l'|un |un')?(?:accordo|intesa)|"
+    r"c'è (?:l'|un |un')?(?:accordo|intesa)|accordo (?:di massima|"
+    r"totale|fatto)|intesa (?:di massima|totale)|"
+    r"fumata bianca|affare fatto|\be' fatta\b|\bè fatta\b|"
+    r"fatta per\b|(?:ha|hanno|avrebbe|avrebbero) chiuso per|"
+    r"chius[oa] (?:l'operazione|l'affare|la trattativa)|"
+    r"manca solo (?:la firma|l'ufficialita|l'ufficialità|l'annuncio)|"
+    r"si trasferira|si trasferirà|here we go",
+    "medical": r"visit[ae] medic[ah]\w*|test medici|idoneita|idoneità",
+    "official": r"\be' ufficiale\b|\bè ufficiale\b|^\W*ufficiale\b|"
+    "comunicato ufficiale|un nuovo (?:calciatore|giocatore)|"
+    r"(?:ha|hanno) (?:gia )?(?:già )?(?:firmato|"
+    r"sottoscritto)|benvenuto|ha annunciato|hanno annunciato|"
+    r"lo ha annunciato|annuncia (?:l'arrivo|l'acquisto|l'ingaggio)|ufficializzat[oa]|"
+    r"ufficialmente (?:un |il |l')?(?:nuovo )?(?:giocatore|"
+    r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
+    r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti",
+    "denied": r"smenti\w*|nessun contatto|nessuna trattativa|"
+    "nessun interesse|nessuna offerta ricevuta|"
+    r"mai (?:stato|stata) (?:preso|presa) in considerazione|non ha mai lavorato|fake news|"
+    r"notizia (?:priva di fondamento|falsa)|non (?:ha|hanno) alcun fondamento",
+    "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
+    "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
+    r"rifinitura|match))|niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
+    r"\barchivia\b|chiud\w* la porta|chius[oa] la porta|"
+    r"porta chiusa|chiud\w* (?:di fatto )?la pista|"
+    r"si chiude[^.]{0,40}pista|chiusa la pista|(?:ha|hanno) detto no|\bdice no\b|rifiutat[oa]|"
+    r"\brifiuta\b|respint[oa]|frenata|stallo|"
+    r"interromp\w* (?:i contatti|la trattativa)|interrott[oa]|"
+    r"rottura|uscit[oa] dai radar|esce (?:così )?dalla lista|uscit[oa] di scena|fuori dai giochi|"
+    r"non se ne fa (?:piu |più )?(?:nulla|niente)|(?:atto della|"
+    r"netta|secca) chiusura|chiusura (?:netta|secca|definitiva)",
+}
+_COMPILED = {stage: re.compile(rx, re.IGNORECASE) for stage, rx in _CUES.items()}
+
+_NEGATION = re.compile(
+    r"\b(?:non|nessun[oa]?|né|ne'|senza|mai|alcun[oa]?)\b(?:\s+[\w']+){0,6}\s*$", re.IGNORECASE
+)
+# "i contatti ufficiali non sono ancora partiti": the negation comes after the cue
+_NEGATED_AFTER = re.compile(
+    r"^[\w\s']{0,30}?\bnon\s+(?:sono|è|e'|sarebbero|sarebbe|ci sono|risultano|risulta|ha|hanno)\s+"
+    r"(?:ancora\s+|mai\s+)?(?:partit|avviat|arrivat|iniziat|stat|cominciat|pervenut)",
+    re.IGNORECASE,
+)
+# "non ha smesso di pensare a", "non molla": a negation that means "still"
+_CONTINUES = re.compile(
+    r"\bnon\s+(?:ha|hanno)?\s*(?:mai\s+)?(?:smess[oi]|smette\w*|moll\w+|dimenticat\w*|"
+    r"perso di vista)\b",
+    re.IGNORECASE,
+)
+_NOT_YET = re.compile(
+    r"\b(?:ancora|per ora|al momento|per il momento|almeno per ora|finora)\b", re.IGNORECASE
+)
+_HYPOTHETICAL = re.compile(
+    r"\bse\b|qualora|dovesse|dovessero|potrebb\w+|"
+    r"\bpotr[aà]\b|pront[oi] a|dispost[oi] a|servirebb\w+|"
+    r"\bservir[aà]\b|davanti a|in caso di|per convincere|soltanto|solo un'|potesse|eventual\w+|"
+    r"disponibilit[aà] (?:del|della|dei|degli|a)\b|per capire|\bcapire\b",
+    re.IGNORECASE,
+)
+_PLANNED = re.compile(
+    r"previst\w*|attes[oaie]\b|si attendono|organizzar\w*|calendario|verranno|sara\b|sarà|saranno|"
+    r"vol(?:e|a)r[aà]|prossim\w*|in programma|rest(?:a|ano) da|manca|\bpoi\b|entro|dovr\w+|potr\w+|"
+    r"firmer\w+|sosterr\w+|effettuer\w+",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\bdopo\s+(?:il|lo|la|i|gli|le|l'|un|una|un')?\s*(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+_RENEWAL = re.compile(r"rinnov\w*|prolung\w*|\bblindat\w*", re.IGNORECASE)
+_NOT_A_CUE = re.compile(r"si tratta di|contratto|maglia", re.IGNORECASE)
+_IDIOMS = re.compile(r"domanda e offerta|offerta formativa", re.IGNORECASE)
+
+_HEDGES = re.compile(
+    r"\b\w+(?:rebbe|rebbero)\b|\bsi dice\b|indiscrezion\w*|\bvoci\b|\brumors?\b|\bpare che\b|"
+    r"\bsembra(?:no)? che\b|\bsi vocifera\b|\bnon è escluso\b|\bsecondo alcun[ei]\b",
+    re.IGNORECASE,
+)
+_NOT_HEDGES = re.compile(r"\b(?:vorrebbe|vorrebbero)\b", re.IGNORECASE)
+
+DEALS = (
+    (
+        "loan_obligation",
+        re.compile(
+            r"obblig\w* di riscatto|prestito con obbligo|titolo temporaneo con obbligo",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "loan_option",
+        re.compile(
+            r"diritto di riscatto|prestito con (?:diritto|opzione)|con riscatto", re.IGNORECASE
+        ),
+    ),
+    ("swap", re.compile(r"\bscambi?o\b|contropartit\w*|operazione incrociata", re.IGNORECASE)),
+    ("free", re.compile(r"parametro zero|svincolat\w*|a costo zero", re.IGNORECASE)),
+    ("loan", re.compile(r"prestito secco|\bin prestito\b|\bprestito\b", re.IGNORECASE)),
+    (
+        "transfer",
+        re.compile(r"titolo definitivo|cessione definitiva|acquisto definitivo", re.IGNORECASE),
+    ),
+)
+
+_MINUTE = re.compile(r"\b(?:al|nel|dal)\s+\d{1,3}'")
+_SCORELINE = re.compile(r"\b\d{1,2}\s*-\s*\d{1,2}\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    stage: str
+    start: int  # offset in the clause
+    end: int
+    past: bool = False  # "dopo il sondaggio": mentioned as history
+
+
+def stage_cues(clause: str) -> list[Cue]:
+    """The stage cues of one clause (text as written or folded), filtered as described above."""
+    if _RENEWAL.search(clause):
+        return []
+    cues: list[Cue] = []
+    for stage, rx in _COMPILED.items():
+        for m in rx.finditer(clause):
+            before = clause[: m.start()]
+            window = clause[max(0, m.start() - 40) : m.end() + 40]
+            if stage in ("talks", "bid", "agreement", "interest") and _NOT_A_CUE.match(
+                clause, m.start()
+            ):
+                continue
+            negated = _NEGATION.search(before[-60:]) and not _CONTINUES.search(before[-60:])
+            if stage not in ("denied",) and (negated or _NEGATED_AFTER.match(clause[m.end() :])):
+                if stage == "agreement" and _NOT_YET.search(before[-60:]):
+                    # "le parti non hanno ancora trovato l'accordo": still negotiating
+                    cues.append(Cue("talks", m.start(), m.end()))
+                continue
+            if (
+                m.group(0).lower() == "tratta"
+                and before.lower().endswith("si ")
+                and clause[m.end() :].lower().startswith(" di")
+            ):
+                continue  # "si tratta di un interesse": "it is a matter of"
+            if (
+                stage in ("collapsed", "denied")
+                and m.group(0).lower().startswith(("nessun", "mai", "non")) is False
+                and stage == "collapsed"
+                and _NOT_YET.search(window)
+            ):
+                continue
+            if (
+                stage == "denied"
+                and m.group(0).lower().startswith("nessun")
+                and _NOT_YET.search(window)
+            ):
+                continue
+            if _IDIOMS.search(clause[max(0, m.start() - 12) : m.end() + 10]):
+                continue
+            if stage in (
+                "talks",
+                "bid",
+                "agreement",
+                "medical",
+                "official",
+                "collapsed",
+            ) and _HYPOTHETICAL.search(clause):
+                continue
+            if stage in ("medical", "official") and _PLANNED.search(clause):
+                continue
+            if (
+                stage == "interest"
+                and m.group(0).lower().startswith("pista")
+                and "si tratta di" in clause.lower()
+            ):
+                continue
+            cues.append(Cue(stage, m.start(), m.end(), past=bool(_PAST.search(before[-30:]))))
+    return sorted(cues, key=lambda c: c.start)
+
+
+def deal_shape(text: str) -> str | None:
+    """The deal shape stated in text, the most specific first."""
+    for shape, rx in DEALS:
+        if rx.search(text):
+            return shape
+    return None
+
+
+def is_hedged(text: str) -> bool:
+    found = [m.group(0) for m in _HEDGES.finditer(text)]
+    return any(not _NOT_HEDGES.fullmatch(f) for f in found)
+
+
+def is_match_report(title: str, body: str) -> bool:
+    """Match reports name many players and say "salta" and "offerta" in other senses."""
+    return len(_MINUTE.findall(body)) >= 2 or bool(
+        _SCORELINE.search(title) and _MINUTE.search(body)
+    )

@@ -1,0 +1,172 @@
+"""extract_claims end to end, on invented articles (no corpus sentences)."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.claims import KnownSource, extract_claims
+
+KNOWN = (
+    KnownSource("bussola", "Bussola Mercato", ("BussolaMercato",)),
+    KnownSource("asroma", "AS Roma", ("asroma.com",)),
+)
+
+
+def one(title: str, body: str, **kw):
+    claims = extract_claims(title, body, known_sources=KNOWN, **kw)
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_basic_rumour_with_seller_fee_and_relay():
+    c = one(
+        "Bologna, idea Frendrup per il centrocampo",
+        "Il Bologna pensa a Morten Frendrup. Secondo quanto riportato "
+        "da Sky Sport, il centrocampista del Genoa "
+        "piace molto a Sartori. Il Genoa chiederebbe 15 milioni di euro.",
+    )
+    assert (c.player_key, c.to_club, c.from_club, c.stage, c.fee_eur, c.cites) == (
+        "morten frendrup",
+        "bologna",
+        "genoa",
+        "interest",
+        15_000_000,
+        "Sky Sport",
+    )
+    assert c.hedged and c.evidence
+
+
+def test_surname_only_and_diacritics_join_the_full_name():
+    c = one(
+        "Vlahovic-Bayern, c'è l'offerta",
+        "Il Bayern ha presentato un'offerta per Dušan Vlahović. "
+        "Vlahović è in scadenza con la Juventus.",
+    )
+    assert c.player_key == "dusan vlahovic" and c.player == "Dušan Vlahović" and c.stage == "bid"
+
+
+def test_same_surname_players_are_two_players():
+    claims = extract_claims(
+        "Doppio Martínez in Premier",
+        "Il Manchester City ha presentato un'offerta per Lautaro Martínez. "
+        "Intanto il Tottenham ha messo nel mirino Lisandro Martínez del Manchester United: "
+        "Martínez piace molto agli Spurs.",
+    )
+    got = {(c.player_key, c.to_club) for c in claims}
+    assert ("lautaro martinez", "manchester-city") in got
+    assert ("lisandro martinez", "tottenham") in got
+
+
+def test_staff_are_not_players():
+    claims = extract_claims(
+        "Lazio, Sarri chiede un esterno",
+        "Il ds Angelo Fabiani ha effettuato un sondaggio per Nicolò Zaniolo. "
+        "Il tecnico Maurizio Sarri lo vuole.",
+    )
+    assert [c.player_key for c in claims] == ["nicolo zaniolo"]
+
+
+def test_swap_is_two_claims():
+    claims = extract_claims(
+        "Genoa-Cagliari, idea scambio Frendrup-Prati",
+        "Genoa e Cagliari stanno trattando uno scambio che "
+        "porterebbe Morten Frendrup in rossoblù e "
+        "Matteo Prati al Genoa. Le parti si sono già sentite.",
+    )
+    got = {(c.player_key, c.to_club, c.from_club, c.deal) for c in claims}
+    assert ("matteo prati", "genoa", "cagliari", "swap") in got
+    assert ("morten frendrup", "cagliari", "genoa", "swap") in got
+
+
+def test_denial_and_collapse():
+    denied = one(
+        "Pisa, smentita su Insigne", "Il Pisa smentisce: «Nessun contatto con Lorenzo Insigne»."
+    )
+    assert denied.stage == "denied" and denied.to_club == "pisa"
+    collapsed = one(
+        "Como, salta Kessié", "Niente da fare per Franck Kessié al Como: l'Al-Ahli non lo cede."
+    )
+    assert (collapsed.stage, collapsed.to_club, collapsed.from_club) == (
+        "collapsed",
+        "como",
+        "al-ahli",
+    )
+
+
+def test_latest_state_wins_and_free_transfer():
+    c = one(
+        "Sassuolo, fatta per Mario Rui",
+        "Dopo il sondaggio della scorsa settimana, il Sassuolo ha trovato l'accordo con Mario Rui, "
+        "svincolato, che arriverà a parametro zero.",
+    )
+    assert (c.stage, c.fee_eur, c.deal) == ("agreement", 0, "free")
+
+
+def test_official_press_release_cites_the_club_site():
+    body = (
+        "Adesso è ufficiale: Kristjan Asllani è un nuovo "
+        "giocatore della Roma. Lo ha annunciato il club "
+        "giallorosso con un comunicato sul proprio sito ufficiale."
+    )
+    c = one("Ufficiale: Asllani alla Roma", body, outlet_id="bussola")
+    assert (c.stage, c.to_club, c.cites, c.cites_id) == ("official", "roma", "AS Roma", "asroma")
+    own = one(
+        "Asllani è un nuovo calciatore giallorosso",
+        "AS Roma comunica di aver raggiunto l'accordo per "
+        "l'acquisizione dei diritti alle prestazioni "
+        "sportive di Kristjan Asllani. AS Roma dà il benvenuto a Kristjan.",
+        outlet_id="asroma",
+    )
+    assert own.stage == "official" and own.cites is None
+
+
+def test_ambiguous_destination_is_not_guessed():
+    assert (
+        extract_claims("Nuovo obiettivo", "I nerazzurri hanno messo nel mirino Nicolò Fagioli.")
+        == []
+    )
+
+
+def test_noise_produces_no_claims():
+    match = (
+        "Udinese-Como 1-2: decide Nico Paz",
+        "Al 20' Thauvin porta avanti l'Udinese, al 55' pareggia "
+        "Morata e all'88' Nico Paz salta due uomini "
+        "e segna. Offerta di gioco convincente del Como.",
+    )
+    renewal = (
+        "Rinnovo per Dimarco",
+        "L'Inter annuncia il rinnovo del contratto di Federico Dimarco fino al 2029.",
+    )
+    injury = (
+        "Stop per Lookman",
+        "Ademola Lookman si è fermato per un problema muscolare: salta la trasferta di Parma.",
+    )
+    sacking = (
+        "Esonerato il tecnico",
+        "Il Verona ha esonerato l'allenatore Paolo Zanetti dopo la sconfitta.",
+    )
+    for title, body in (match, renewal, injury, sacking):
+        assert extract_claims(title, body) == [], title
+
+
+def test_player_named_in_passing_is_no_claim():
+    claims = extract_claims(
+        "Milan, offerta per Sesko",
+        "Il Milan ha presentato un'offerta per Benjamin Šeško del Lipsia, per sostituire "
+        "l'infortunato Santiago Giménez.",
+    )
+    assert [c.player_key for c in claims] == ["benjamin sesko"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "Il Napoli ha presentato un'offerta per Jonathan David del Lille.",
+            "Secondo Marca, l'Atlético ha chiuso per Giacomo Raspadori: manca solo la firma.",
+            "I nerazzurri hanno messo nel mirino Nicolò Fagioli.",
+        ]
+    )
+)
+def test_deterministic(body):
+    assert extract_claims("Titolo", body) == extract_claims("Titolo", body)

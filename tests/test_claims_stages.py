@@ -1,0 +1,93 @@
+"""Stages: the vocabulary of deal stages, and what silences a cue."""
+
+import pytest
+
+from pipeline.claims.stages import deal_shape, is_hedged, is_match_report, stage_cues
+
+
+def stages(text: str) -> set[str]:
+    return {c.stage for c in stage_cues(text) if not c.past}
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("la Lazio ha effettuato un sondaggio per il mediano", "interest"),
+        ("il Torino ha messo nel mirino il portiere", "interest"),
+        ("avviati i contatti con il Feyenoord", "talks"),
+        ("summit in corso tra le due società", "talks"),
+        ("l'Inter ha presentato un'offerta al Lens", "bid"),
+        ("il Genoa rilancia per l'attaccante", "bid"),
+        ("fumata bianca tra Sassuolo e Lilla", "agreement"),
+        ("accordo raggiunto con il Benfica", "agreement"),
+        ("il centrale sta sostenendo le visite mediche", "medical"),
+        ("adesso è ufficiale", "official"),
+        ("il difensore ha firmato fino al 2030", "official"),
+        ("il club smentisce qualsiasi trattativa", "denied"),
+        ("«Non c'è stato nessun contatto con il Porto»", "denied"),
+        ("salta l'affare con il Bournemouth", "collapsed"),
+        ("niente da fare per il centravanti", "collapsed"),
+    ],
+)
+def test_stage_vocabulary(text, stage):
+    assert stage in stages(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("i contatti ufficiali non sono ancora partiti", "talks"),
+        ("nessuna offerta formale, almeno per ora", "bid"),
+        ("davanti a un'offerta importante il club potrebbe cedere", "bid"),
+        ("le visite mediche sono previste la prossima settimana", "medical"),
+        ("l'annuncio ufficiale è atteso in serata", "official"),
+        ("un'offerta ufficiale", "official"),  # "ufficiale" qualifies the offer
+        ("se dovesse arrivare la fumata bianca", "agreement"),
+        ("si parla di un'intesa ormai vicina", "agreement"),
+        ("il club non ha chiuso la porta", "collapsed"),
+        ("per ora si tratta di un interesse", "talks"),
+        ("salta la trasferta di Lecce", "collapsed"),
+    ],
+)
+def test_negated_hypothetical_and_planned_cues_are_dropped(text, absent):
+    assert absent not in stages(text)
+
+
+def test_not_yet_agreed_means_still_negotiating():
+    assert stages("le parti non hanno ancora trovato l'accordo") == {"talks"}
+
+
+def test_a_cue_after_dopo_is_history():
+    cues = stage_cues("dopo il sondaggio, il Como ha presentato un'offerta")
+    assert [(c.stage, c.past) for c in cues] == [("interest", True), ("bid", False)]
+
+
+def test_renewals_carry_no_stage():
+    assert stage_cues("il club annuncia il rinnovo del contratto del capitano") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("prestito secco fino a giugno", "loan"),
+        ("prestito con diritto di riscatto", "loan_option"),
+        ("prestito con obbligo di riscatto", "loan_obligation"),
+        ("arriva a parametro zero", "free"),
+        ("uno scambio alla pari", "swap"),
+        ("cessione a titolo definitivo", "transfer"),
+        ("nessuna formula indicata", None),
+    ],
+)
+def test_deal_shapes(text, shape):
+    assert deal_shape(text) == shape
+
+
+def test_hedging():
+    assert is_hedged("il Napoli avrebbe chiesto informazioni")
+    assert is_hedged("secondo alcune indiscrezioni il club ci pensa")
+    assert not is_hedged("il Napoli ha chiesto informazioni")
+
+
+def test_match_report_is_recognised():
+    assert is_match_report("Verona-Como 0-2", "Al 12' segna Nico Paz, al 70' raddoppia Morata.")
+    assert not is_match_report("Como, idea per la difesa", "Il Como pensa a un centrale.")
