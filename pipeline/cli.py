@@ -105,6 +105,71 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
     sys.exit(summary.exit_code)
 
 
+@cli.command()
+@click.option("--reextract", is_flag=True,
+              help="Re-run claim extraction over every stored article, replacing its claims.")
+@click.option("--json", "as_json", is_flag=True, help="Print the claims as JSON lines.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="How many articles' claims to print (0: all).")
+@click.pass_obj
+def claims(settings: Settings, reextract: bool, as_json: bool, limit: int) -> None:
+    """List the transfer claims found in stored articles, or re-extract them.
+
+    \b
+    Run --reextract after the claims extractor changed: every article's claims are
+    replaced, and the result is what a fresh backfill would have stored.
+    Example:
+      voci claims --reextract
+      voci claims --limit 5 --json
+    """
+    from pipeline.run import reextract_claims
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        if reextract:
+            total = reextract_claims(sources, store)
+            click.echo(f"{store.article_count()} articles, {total} claims")
+            return
+        by_article = store.claims_by_article()
+        ids = sorted(by_article, reverse=True)
+        for article_id in ids[:limit] if limit else ids:
+            article = store.article(article_id)
+            for c in by_article[article_id]:
+                if as_json:
+                    click.echo(json.dumps({"article_id": article_id, "url": article.url,
+                                           **c.__dict__}, ensure_ascii=False, default=list))
+                else:
+                    fee = f" {c.fee_eur:,} EUR" if c.fee_eur is not None else ""
+                    via = f" (via {c.cites})" if c.cites else ""
+                    click.echo(f"{c.player}: {c.from_club or '?'} -> {c.to_club or '?'} "
+                               f"[{c.stage}]{fee}{via}  {article.url}")
+
+
+@cli.command("eval")
+@click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def eval_command(settings: Settings, corpus_dir: Path, as_json: bool) -> None:
+    """Measure voci on a labelled corpus: serve it on loopback, run, compare with gold.
+
+    \b
+    Prints one figure a line. Articles may cite the journalists of the sources file.
+    Example:
+      voci eval tests/fixtures/corpus/dev-a
+    """
+    from pipeline.evaluation import evaluate
+
+    if not (corpus_dir / "gold.yaml").is_file():
+        raise ConfigError(f"{corpus_dir} is not a labelled corpus: no gold.yaml")
+    report = evaluate(corpus_dir, journalists_from=_sources(settings))
+    if as_json:
+        click.echo(json.dumps({"corpus": report.corpus, "articles": report.articles,
+                               **report.as_dict()}, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+
+
 @cli.group()
 def db() -> None:
     """The database schema."""

@@ -54,7 +54,7 @@ class CorpusServer:
     def start(self) -> CorpusServer:
         for outlet_id, host in self.hosts.items():
             handler = _handler(self, self.root / "site" / outlet_id, self.base_url(outlet_id))
-            server = ThreadingHTTPServer((host, self.port), handler)
+            server = _QuietServer((host, self.port), handler)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True,
                              name=f"corpus-{outlet_id}").start()
@@ -137,6 +137,15 @@ def _handler(owner: CorpusServer, site: Path, base: str) -> type[BaseHTTPRequest
                                         conditional, self.headers.get("User-Agent", "")))
 
     return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client closing its keep-alive connection is normal, not worth a traceback."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _free_port(host: str) -> int:

@@ -14,17 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.articles import draft_from_feed, draft_from_page
+from pipeline.claims import KnownSource, extract_claims
 from pipeline.extract import ExtractionError, extract_page, normalize_url
 from pipeline.fetch import Fetcher, FetchResult
 from pipeline.fetch.feeds import FeedParseError, parse_feed
-from pipeline.model import ArticleDraft, FeedEntry, FeedState, ParsedFeed
+from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed
 from pipeline.schedule import next_due
 from pipeline.sources import Outlet, Sources
 from pipeline.store import FeedFetch, Store
@@ -98,6 +99,14 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class _Fetched:
+    """A page job's outcome: the article to store and the claims it makes."""
+
+    draft: ArticleDraft
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
 class _PageJob:
     feed_id: int
     link: str
@@ -124,6 +133,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
     tallies: dict[int, _FeedTally] = {}
     failures: list[LinkFailure] = []
     claimed: set[str] = set()  # links taken by this pass, across all feeds
+    known = known_sources(sources)
     requests_before = fetcher.request_count
     with _HostPools(fetcher.config.per_host_concurrency) as pools:
         pending: dict[Future, FeedState | _PageJob] = {}
@@ -144,7 +154,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     outlet = outlets[item.outlet_id]
                     for link, entry in jobs:
                         job = pools.submit(link, _fetch_article, fetcher, outlet, item, entry,
-                                           link, parsed.language, clock)
+                                           link, parsed.language, clock, known)
                         pending[job] = _PageJob(item.feed_id, link)
                     tally.pending = len(jobs)
                     progress.pages_queued(len(jobs))
@@ -160,7 +170,9 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                         failures.append(outcome)
                         tally.counts["failed"] += 1
                     else:
-                        stored = store.add_article(outcome)
+                        stored = store.add_article(outcome.draft)
+                        if stored.new:
+                            store.replace_claims(stored.id, outcome.claims)
                         tally.counts["new" if stored.new else "known"] += 1
                     progress.page_done()
                     tally.pending -= 1
@@ -187,8 +199,17 @@ def _fetch_feed(fetcher: Fetcher, state: FeedState
 
 
 def _fetch_article(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
-                   link: str, language: str | None,
-                   clock: Callable[[], dt.datetime]) -> ArticleDraft | LinkFailure:
+                   link: str, language: str | None, clock: Callable[[], dt.datetime],
+                   known: Sequence[KnownSource]) -> _Fetched | LinkFailure:
+    outcome = _fetch_draft(fetcher, outlet, state, entry, link, language, clock)
+    if isinstance(outcome, LinkFailure):
+        return outcome
+    return _Fetched(outcome, claims_of(outcome.title, outcome.body, outlet.id, known))
+
+
+def _fetch_draft(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
+                 link: str, language: str | None,
+                 clock: Callable[[], dt.datetime]) -> ArticleDraft | LinkFailure:
     result = fetcher.fetch_page(link, allowed_domains=outlet.domains)
     if result.error is not None and result.error.kind in REFUSED:
         log.warning("%s: refused %s: %s", outlet.id, link, result.error.message)
@@ -211,6 +232,41 @@ def _fetch_article(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: Fe
         return LinkFailure(outlet.id, state.feed_id, link, "no_text",
                            f"{why}; the feed has no text for it either")
     return draft
+
+
+# ---------------------------------------------------------------- claims
+
+def known_sources(sources: Sources) -> tuple[KnownSource, ...]:
+    """The outlets and journalists an article may cite, for the claims stage."""
+    return tuple([KnownSource(o.id, o.name, o.aliases, "outlet") for o in sources.outlets]
+                 + [KnownSource(j.id, j.name, j.aliases, "journalist")
+                    for j in sources.journalists])
+
+
+def claims_of(title: str, body: str, outlet_id: str,
+              known: Sequence[KnownSource]) -> tuple[Claim, ...]:
+    return tuple(extract_claims(title, body, outlet_id=outlet_id, known_sources=known))
+
+
+def reextract_claims(sources: Sources, store: Store,
+                     progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-run claim extraction over every stored article (after the extractor changed).
+
+    Each article's claims are replaced in their own transaction, so an interrupted run
+    leaves every article with either its old claims or its new ones. Returns the number
+    of claims now stored.
+    """
+    known = known_sources(sources)
+    ids = store.article_ids()
+    total = 0
+    for done, article_id in enumerate(ids, start=1):
+        article = store.article(article_id)
+        claims = claims_of(article.title, article.body, article.outlet_id, known)
+        store.replace_claims(article_id, claims)
+        total += len(claims)
+        if progress:
+            progress(done, len(ids))
+    return total
 
 
 # ---------------------------------------------------------------- bookkeeping (this thread)

@@ -229,3 +229,22 @@ def test_no_feed_answering_means_exit_code_1(sqlite_url: str,
     summary = run_pass(sources, sqlite_url, fetch_config)
     assert summary.exit_code == 1 and summary.count("failed") == 1
     assert "feed.voci-test.invalid" in (summary.feeds[0].error or "")
+
+
+def test_reextracting_claims_gives_what_a_fresh_backfill_stored(
+        tmp_path, fetch_config: FetchConfig) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.run import reextract_claims
+    from tests.conftest import CORPORA
+
+    url = f"sqlite:///{tmp_path / 'voci.db'}"
+    with CorpusServer(CORPORA / "dev-b") as corpus:
+        sources = corpus.sources()
+        run_pass(sources, url, fetch_config)
+    with Store(url) as store:
+        fresh = store.claims_by_article()
+        assert sum(len(c) for c in fresh.values()) > 40
+        with store.engine.begin() as conn:  # an earlier extractor's output, to be replaced
+            from sqlalchemy import text
+            conn.execute(text("update claims set stage = 'interest', fee_eur = 1"))
+        reextract_claims(sources, store)
+        assert store.claims_by_article() == fresh
