@@ -165,11 +165,13 @@ def _cited(r: Report) -> str | None:
 
 def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
                  as_of: dt.datetime, window_closes: dt.datetime | None = None,
-                 joined_elsewhere: bool = False) -> Score:
+                 joined_elsewhere: bool = False,
+                 names: Mapping[str, str] | None = None) -> Score:
     """The rumour's probability as of `as_of`, from the reports published by then.
 
     `reliability`: origin id -> reliability (posterior); ids missing are unknown origins.
     `joined_elsewhere`: the player officially joined another club in this window.
+    `names`: origin id -> how the reason should name it (default: the id).
     """
     reports = sorted((r for r in reports if r.published_at <= as_of),
                      key=lambda r: (r.published_at, r.claim_id))
@@ -239,7 +241,8 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
         probability=probability, status=status, stage=stage, fee_eur=_consensus_fee(positive),
         n_reports=len(reports), n_outlets=len({r.outlet_id for r in reports}),
         n_independent=n_independent, evidence=evidence,
-        reason=_reason(status, n_independent, by_origin, reliability, stage, negative, origin),
+        reason=_reason(status, n_independent, by_origin, reliability, stage, negative, origin,
+                       names or {}),
     )
 
 
@@ -279,7 +282,8 @@ def _consensus_fee(reports: Sequence[Report]) -> int | None:
 
 def _reason(status: str, n_independent: int, by_origin: Mapping[str, list[Report]],
             reliability: Mapping[str, float], stage: str | None,
-            negative: Sequence[Report], origin: Mapping[int, str]) -> str:
+            negative: Sequence[Report], origin: Mapping[int, str],
+            names: Mapping[str, str]) -> str:
     if status == "confirmed":
         return "officially announced"
     if status == "collapsed" and not negative:
@@ -288,7 +292,7 @@ def _reason(status: str, n_independent: int, by_origin: Mapping[str, list[Report
     if n_independent:
         best = max(by_origin, key=lambda o: (reliability.get(o, UNKNOWN_RELIABILITY), o))
         noun = "source" if n_independent == 1 else "sources"
-        parts.append(f"{n_independent} independent {noun} incl. {_display(best)}")
+        parts.append(f"{n_independent} independent {noun} incl. {_display(best, names)}")
     else:
         parts.append("no supporting report")
     if stage:
@@ -296,9 +300,9 @@ def _reason(status: str, n_independent: int, by_origin: Mapping[str, list[Report
     denials = [r for r in negative if r.stage == "denied"]
     falls = [r for r in negative if r.stage == "collapsed"]
     if falls:
-        parts.append(f"collapse reported by {_display(origin[falls[-1].claim_id])}")
+        parts.append(f"collapse reported by {_display(origin[falls[-1].claim_id], names)}")
     elif denials:
-        parts.append(f"denied by {_display(origin[denials[-1].claim_id])}")
+        parts.append(f"denied by {_display(origin[denials[-1].claim_id], names)}")
     else:
         parts.append("no denial")
     if status == "expired":
@@ -306,8 +310,8 @@ def _reason(status: str, n_independent: int, by_origin: Mapping[str, list[Report
     return "; ".join(parts)
 
 
-def _display(origin: str) -> str:
-    return origin[5:] if origin.startswith("name:") else origin
+def _display(origin: str, names: Mapping[str, str]) -> str:
+    return names.get(origin) or (origin[5:].title() if origin.startswith("name:") else origin)
 
 
 @dataclass(frozen=True)
@@ -333,16 +337,18 @@ def window_closes(window: str) -> dt.datetime:
 
 
 def score_all(rumours: Iterable[RumourFacts], reliability: Mapping[str, float], *,
-              as_of: dt.datetime) -> dict[str, Score]:
-    """Score every rumour; a player confirmed at one club collapses his others that window."""
-    facts = sorted(rumours, key=lambda f: f.rumour_id)
-    first = {f.rumour_id: score_rumour(f.reports, reliability, as_of=as_of,
+              as_of: dt.datetime, names: Mapping[str, str] | None = None) -> dict[str, Score]:
+    """Score every rumour reported by `as_of`; a player confirmed at one club collapses
+    his other rumours of that window."""
+    facts = sorted((f for f in rumours if any(r.published_at <= as_of for r in f.reports)),
+                   key=lambda f: f.rumour_id)
+    first = {f.rumour_id: score_rumour(f.reports, reliability, as_of=as_of, names=names,
                                        window_closes=window_closes(f.window)) for f in facts}
     joined = {(f.player_id, f.window) for f in facts if first[f.rumour_id].status == "confirmed"}
     out: dict[str, Score] = {}
     for f in facts:
         if first[f.rumour_id].status != "confirmed" and (f.player_id, f.window) in joined:
-            out[f.rumour_id] = score_rumour(f.reports, reliability, as_of=as_of,
+            out[f.rumour_id] = score_rumour(f.reports, reliability, as_of=as_of, names=names,
                                             window_closes=window_closes(f.window),
                                             joined_elsewhere=True)
         else:

@@ -1,0 +1,111 @@
+"""Pure: what resolved rumours teach about each source, and how good past predictions were.
+
+Reliability, "the share of a source's rumours that come true", is a Beta-distributed
+quantity. sources.yaml gives each outlet and journalist a prior mean r, read as r·k
+pseudo-successes and (1−r)·k pseudo-failures (k = PRIOR_STRENGTH, "worth k rumours").
+Every resolved rumour an origin supported adds a success (confirmed) or a failure
+(collapsed or expired): the posterior mean is what scoring uses next. Order of arrival
+cannot matter: the posterior is a sum over the set of resolved rumours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+# The prior counts as this many resolved rumours: strong enough that two or three
+# outcomes do not swing a source from 0.6 to 0.2, weak enough that a season's worth
+# (dozens of rumours) outweighs it.
+PRIOR_STRENGTH = 10.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A resolved rumour and the origins that had supported it."""
+
+    rumour_id: str
+    origins: frozenset[str]
+    happened: bool  # confirmed; False for collapsed or expired
+
+
+@dataclass(frozen=True)
+class Posterior:
+    source: str
+    prior: float
+    successes: int
+    failures: int
+    strength: float = PRIOR_STRENGTH
+
+    @property
+    def mean(self) -> float:
+        alpha = self.prior * self.strength + self.successes
+        beta = (1 - self.prior) * self.strength + self.failures
+        return alpha / (alpha + beta)
+
+
+def posteriors(priors: Mapping[str, float], outcomes: Iterable[Outcome], *,
+               strength: float = PRIOR_STRENGTH,
+               default_prior: float | None = None) -> dict[str, Posterior]:
+    """Every source's posterior. Origins without a prior get `default_prior`, or are
+    left out when it is None (names voci cannot tie to a known source)."""
+    successes: dict[str, int] = {}
+    failures: dict[str, int] = {}
+    for outcome in outcomes:
+        tally = successes if outcome.happened else failures
+        for origin in outcome.origins:
+            tally[origin] = tally.get(origin, 0) + 1
+    out = {s: Posterior(s, p, successes.get(s, 0), failures.get(s, 0), strength)
+           for s, p in priors.items()}
+    if default_prior is not None:
+        for s in (successes.keys() | failures.keys()) - out.keys():
+            out[s] = Posterior(s, default_prior, successes.get(s, 0), failures.get(s, 0),
+                               strength)
+    return out
+
+
+# ---------------------------------------------------------------- calibration
+
+@dataclass(frozen=True)
+class Bin:
+    low: float
+    high: float
+    count: int
+    mean_predicted: float
+    observed: float  # share that happened
+
+
+def brier(pairs: Sequence[tuple[float, bool]]) -> float:
+    return sum((p - float(y)) ** 2 for p, y in pairs) / len(pairs) if pairs else math.nan
+
+
+def log_loss(pairs: Sequence[tuple[float, bool]], eps: float = 1e-6) -> float:
+    if not pairs:
+        return math.nan
+    total = 0.0
+    for p, y in pairs:
+        p = min(max(p, eps), 1 - eps)
+        total -= math.log(p if y else 1 - p)
+    return total / len(pairs)
+
+
+def auc(pairs: Sequence[tuple[float, bool]]) -> float:
+    """Probability that a random move that happened outscores one that did not (ties ½)."""
+    pos = [p for p, y in pairs if y]
+    neg = [p for p, y in pairs if not y]
+    if not pos or not neg:
+        return math.nan
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in pos for b in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def reliability_bins(pairs: Sequence[tuple[float, bool]], n_bins: int = 10) -> list[Bin]:
+    """Predicted probability against observed frequency, in equal-width bins."""
+    bins = []
+    for i in range(n_bins):
+        low, high = i / n_bins, (i + 1) / n_bins
+        inside = [(p, y) for p, y in pairs if low <= p < high or (i == n_bins - 1 and p == 1.0)]
+        if inside:
+            bins.append(Bin(low, high, len(inside), sum(p for p, _ in inside) / len(inside),
+                            sum(1 for _, y in inside if y) / len(inside)))
+    return bins
