@@ -170,3 +170,111 @@ def test_player_named_in_passing_is_no_claim():
 )
 def test_deterministic(body):
     assert extract_claims("Titolo", body) == extract_claims("Titolo", body)
+
+
+# --- who the move is about (invented articles)
+
+
+def test_the_buyers_own_squad_named_as_comparison_is_no_target():
+    claims = extract_claims(
+        "Udinese, sondaggio per Colpani",
+        "L'Udinese ha effettuato un sondaggio con il Monza per Andrea Colpani, un'alternativa "
+        "a Thauvin e Lucca. Runjaic chiede da tempo il vice di Ehizibue, e per sostituire "
+        "Pereyra serve un esterno.",
+    )
+    assert [c.player_key for c in claims] == ["andrea colpani"]
+
+
+def test_a_brother_named_by_first_name_is_another_player_with_the_same_surname():
+    claims = extract_claims(
+        "Il Marsiglia ci prova per Kevin Mbappé",
+        "Il Marsiglia ha messo nel mirino Kevin Mbappé del Lione. Intanto il nome del fratello "
+        "Yannick torna di moda: l'ex ala del Nizza piacerebbe al Torino.",
+    )
+    got = {(c.player_key, c.to_club) for c in claims}
+    assert got == {("kevin mbappe", "marseille"), ("yannick mbappe", "torino")}
+
+
+def test_a_relative_named_after_fratello_di_is_in_passing():
+    claims = extract_claims(
+        "Il Parma su Lorenzo Bianchi",
+        "Il Parma ha presentato un'offerta per Lorenzo Bianchi, fratello di Matteo Bianchi, "
+        "al Cittadella.",
+    )
+    assert [c.player_key for c in claims] == ["lorenzo bianchi"]
+
+
+def test_the_club_he_plays_for_today_beats_a_dated_past_club():
+    c = one(
+        "Il Betis pensa a Joaquín Ortega",
+        "Il Betis ha messo nel mirino Joaquín Ortega. Il terzino, ceduto al Valencia nel "
+        "2021, oggi trova poco spazio al Villarreal.",
+    )
+    assert (c.to_club, c.from_club) == ("real-betis", "villarreal")
+
+
+def test_past_club_after_ex_with_a_role():
+    c = one(
+        "Il Cagliari su Mattia Zanetti",
+        "Mattia Zanetti piace al Cagliari: l'ex centrocampista del Lecce è svincolato.",
+    )
+    assert (c.to_club, c.from_club) == ("cagliari", None)
+
+
+def test_an_experience_some_seasons_ago_is_a_past_club():
+    claims = extract_claims(
+        "Scambio Rossi-Verdi tra Genoa e Lecce",
+        "Genoa e Lecce trattano un'operazione incrociata che porterebbe Luca Rossi in "
+        "giallorosso e Marco Verdi in rossoblù. Verdi tornerebbe a Genova dopo l'esperienza "
+        "in rossoblù di qualche stagione fa.",
+    )
+    got = {(c.player_key, c.from_club, c.to_club, c.deal) for c in claims}
+    assert got == {
+        ("luca rossi", "genoa", "lecce", "swap"),
+        ("marco verdi", "lecce", "genoa", "swap"),
+    }
+
+
+def test_rescinding_with_his_club_and_playing_little_there_say_his_club():
+    c = one(
+        "Il Verona sogna il ritorno di Lasagna",
+        "Kevin Lasagna potrebbe tornare al Verona a gennaio. A Genova Lasagna non trova "
+        "spazio: il suo agente lavora alla risoluzione del contratto con il club rossoblù, "
+        "poi l'attaccante sarebbe libero di firmare con il Verona.",
+    )
+    assert (c.to_club, c.from_club) == ("verona", "genoa")
+
+
+def test_the_club_that_gives_permission_is_the_seller():
+    c = one(
+        "Mario Hermoso, oggi le visite mediche con il Genoa",
+        "Mario Hermoso sostiene oggi le visite mediche con il Genoa: il Getafe ha concesso il "
+        "permesso.",
+    )
+    assert (c.to_club, c.from_club, c.stage) == ("genoa", "getafe", "medical")
+
+
+def test_the_formula_is_discussed_with_the_seller():
+    claims = extract_claims(
+        "Empoli, idea Esposito",
+        "Il ds studia la formula con lo Spezia, resta viva l'idea Esposito per l'Empoli.",
+    )
+    assert [(c.to_club, c.from_club) for c in claims] == [("empoli", "spezia")]
+
+
+def test_a_known_journalist_is_not_a_lowercase_adjective():
+    known = (KnownSource("romano", "Fabrizio Romano", ("Romano",), "journalist"),)
+    claims = extract_claims(
+        "Lecce, offerta per Bianco",
+        "Il Lecce ha presentato un'offerta per Alessandro Bianco, centrocampista romano del "
+        "Monza. Lo conferma Romano.",
+        known_sources=known,
+    )
+    assert [c.cites for c in claims] == ["Fabrizio Romano"]
+    claims = extract_claims(
+        "Lecce, offerta per Bianco",
+        "Il Lecce ha presentato un'offerta per Alessandro Bianco, centrocampista romano del "
+        "Monza.",
+        known_sources=known,
+    )
+    assert [c.cites for c in claims] == [None]

@@ -91,3 +91,45 @@ def test_hedging():
 def test_match_report_is_recognised():
     assert is_match_report("Verona-Como 0-2", "Al 12' segna Nico Paz, al 70' raddoppia Morata.")
     assert not is_match_report("Como, idea per la difesa", "Il Como pensa a un centrale.")
+
+
+# --- cues that are not what they look like (invented sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # "vicino a casa" is geography, not "vicino al Lecce"
+        ("il mediano vorrebbe giocare vicino a casa", "talks"),
+        ("il terzino tornerebbe volentieri vicino alla sua famiglia", "talks"),
+        # "rilanciare" a player is to relaunch his career, not to raise a bid
+        ("Juric è convinto di poterlo rilanciare come mezzala", "bid"),
+        ("il Monza vuole rilanciarlo dopo un anno difficile", "bid"),
+        ("un club che possa rilanciare la sua carriera", "bid"),
+        # "si tratta (per ora) di" is "it is a matter of"
+        ("per il Verona si tratta per ora di una suggestione", "talks"),
+        # the hypothesis governs only the consequence it is attached to
+        ("se arrivasse l'offerta giusta il Lecce potrebbe aprire", "bid"),
+    ],
+)
+def test_look_alikes_are_not_cues(text, absent):
+    assert absent not in stages(text)
+
+
+def test_relaunching_a_bid_is_still_a_bid():
+    assert "bid" in stages("l'Empoli rilancia: 6 milioni più bonus")
+
+
+def test_returning_to_fashion_is_interest():
+    assert stages("torna di moda il nome del trequartista") == {"interest"}
+
+
+def test_a_conditional_in_a_coordinated_clause_does_not_silence_the_first():
+    text = "i contatti con il Cagliari proseguono e la prossima settimana potrebbe essere decisiva"
+    assert "talks" in stages(text)
+
+
+def test_a_conditional_official_is_no_official():
+    assert "official" not in stages("il prestito verrebbe ufficializzato a gennaio")
+    # after a sentence-opening "Se ...", the caller passes conditional=True
+    assert stage_cues("lo scambio sarebbe ufficializzato subito", conditional=True) == []

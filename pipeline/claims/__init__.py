@@ -4,10 +4,15 @@ Where things are handled:
   sentences.py  paragraphs, sentences, clauses; diacritic folding
   clubs.py      the clubs data file (data/clubs.yaml), club mentions, nicknames in context
   players.py    people's names, surname-only mentions, staff vs players (data/names.yaml)
-  direction.py  buyer / seller / past club of a club mention
+  direction.py  buyer / seller / past club of a club mention; nationality epithets
   stages.py     stage vocabulary, denials, collapses, deal shapes, hedging, noise
+                (match reports, press-release kickers, renewals and injuries)
   fees.py       amounts: "18 milioni più 2 di bonus", ranges, parametro zero, salaries
   relays.py     "secondo quanto riportato da X" and matching X to known sources
+  context.py    what is known about one article while walking it; a club mention's role
+  walk.py       the player(s) each clause is about; each player's current club
+  buyers.py     the buying club a clause speaks of for a player
+  moves.py      what was said about a (player, buyer) pair -> one Claim; swaps
   extract.py    the assembly: `extract_claims`
 """
 

@@ -51,6 +51,13 @@ class ClubMention:
     candidates: tuple[str, ...]
     club_id: str | None  # None when ambiguous and the article does not decide
 
+    @property
+    def id(self) -> str:
+        """The club of a resolved mention (the article context keeps only those)."""
+        if self.club_id is None:
+            raise ValueError(f"unresolved club mention {self.surface!r}")
+        return self.club_id
+
 
 class ClubDataError(ValueError):
     """The clubs data file is malformed (duplicate id, alias claimed twice, ...)."""
@@ -178,21 +185,30 @@ def _resolve(mentions: list[ClubMention]) -> list[ClubMention]:
     # a city says where, not who: "a Torino" is Juventus only if the article names Juventus
     explicit_ids = {m.candidates[0] for m in explicit}
     named_ids = {m.candidates[0] for m in explicit if m.kind == NAME}
+    # the city and the colours of one club support each other when the article names no
+    # club they could be: "A Bologna trova poco spazio ... con il club rossoblù"
+    city_ids = {c for m in mentions if m.kind == CITY for c in m.candidates}
+    colour_ids: set[str] = set()
     out: list[ClubMention] = []
     for m in mentions:
         if m.kind in (CONTEXT, CITY):
-            chosen = [
-                c for c in m.candidates if c in (named_ids if m.kind == CONTEXT else explicit_ids)
-            ]
-            out.append(_with(m, chosen[0] if len(chosen) == 1 else None))
+            out.append(m)  # decided below, once the shared nicknames are
         elif len(m.candidates) > 1:
             chosen = [c for c in m.candidates if c in explicit_ids]
             if len(chosen) > 1:  # several named: take the nearest one named before it
                 before = [e for e in explicit if e.end <= m.start and e.candidates[0] in chosen]
                 chosen = [before[-1].candidates[0]] if before else []
+            elif not chosen:
+                chosen = [c for c in m.candidates if c in city_ids]
+                colour_ids.update(chosen[:1] if len(chosen) == 1 else ())
             out.append(_with(m, chosen[0] if len(chosen) == 1 else None))
         else:
             out.append(m)
+    for i, m in enumerate(out):
+        if m.kind in (CONTEXT, CITY):
+            pool = named_ids if m.kind == CONTEXT else explicit_ids | colour_ids
+            chosen = [c for c in m.candidates if c in pool]
+            out[i] = _with(m, chosen[0] if len(chosen) == 1 else None)
     return out
 
 

@@ -53,15 +53,17 @@ _ANAPHOR = re.compile(
 )
 
 _FORMER_BEFORE = re.compile(
-    rf"(?:\b(?:ex|l'ex|dell'ex|all'ex)\s+(?:{PLAYER_ROLES}\s+)?(?:{_DEL})?$|"
+    rf"(?:\b(?:ex|l'ex|dell'ex|all'ex)\s+(?:(?:{PLAYER_ROLES})\s+)?(?:{_DEL})?$|"
     r"\b(?:cresciut|arrivat|prelevat|acquistat|esplos|esordit|passat|cedut|preso|presa|lanciat|"
+    r"esperienz[ae]|parentesi|"
     r"ha giocato|ha vestito|aveva vestito|ha militato|"
     r"ai tempi|stagioni|anni|trascors)\w*\b[^.;:]{0,40}$)",
     re.IGNORECASE,
 )
 _PAST_CLAUSE = re.compile(
     r"\b(?:nel|nell'|del|dell'|estate|gennaio|stagione)\s+(?:del\s+)?(?:19|20)\d\d\b|"
-    r"\b(?:due|tre|quattro|alcune|qualche) (?:estati|stagioni|anni) fa\b|\bin passato\b",
+    r"\b(?:un|una|due|tre|quattro|cinque|alcune|alcuni|qualche|\d+) (?:estat[ei]|stagion[ei]|"
+    r"ann[oi]) fa\b|\bin passato\b",
     re.IGNORECASE,
 )
 _PAST_VERB = re.compile(
@@ -79,6 +81,8 @@ _SELLER_BEFORE = re.compile(
     rf"riscattato|tesserato)\s+(?:(?:poco|più|"
     rf"tanto)\s+)?(?:{_AL}|{_DEL}|nel|nella|con il|con la)?\s*$|"
     rf"\b(?:prestito|cessione|arrivo|acquisto)\s+(?:\w+\s+)?(?:dal|dalla|dallo|dall'|dai|da)\s*$|"
+    rf"\b(?:risoluzione|rescissione)\s+(?:\w+\s+)?(?:del contratto\s+)?(?:con|col)\s+"
+    rf"(?:il|la|lo|l'|i)?\s*(?:(?:club|società)\s+)?$|"
     rf"\b(?:valutazione|richiest[ae]|valutat[oa]|muro|prezzo|pretese)\s+(?:\w+\s+)?(?:fissat[oa]\s+)?(?:dal|dalla|dallo|dall'|dai|{_DEL})?\s*$|"
     r"\bin casa\s+(?:di\s+|del\s+|della\s+)(?=$))",
     re.IGNORECASE,
@@ -93,7 +97,7 @@ _FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli)\s*$", re.IGNORE
 _COUNTERPART_BEFORE = re.compile(
     r"\b(?:contatt\w*|trattativ\w*|tratt\w*|dialog\w*|colloqui\w*|accordo|intesa|sondaggio|confronto|summit|"
     r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
-    r"bussa\w*|porta|strappar\w*|convincere|si parlano|"
+    r"bussa\w*|porta|strappar\w*|convincere|si parlano|formula|dettagli|discorsi|"
     r"distanza|distanze|asse|tavolo)\b[^.;:]{0,40}?"
     r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della)\s*$",
     re.IGNORECASE,
@@ -111,7 +115,9 @@ _SELLER_AFTER = re.compile(
     r"considera\w* [^.]{0,30}(?:pilastro|incedibile|titolare)|valuterà l'offerta|"
     r"valuta la proposta|ha rifiutato|respinge|non ha (?:ancora )?risposto|"
     r"non (?:ha|hanno) mai accettato|andranno|incasser\w*|riceverà|"
-    r"riceverebbe|percepisc\w*|guadagna)",
+    r"riceverebbe|percepisc\w*|guadagna|"
+    r"(?:ha |hanno )?concess\w* (?:il |l')?(?:permesso|nulla osta|via libera)|"
+    r"concede\w* (?:il |l')?(?:permesso|nulla osta))",
     re.IGNORECASE,
 )
 _BUYER_BEFORE = re.compile(
@@ -126,6 +132,13 @@ _BUYER_BEFORE = re.compile(
     rf"\b(?:nuovo\s+(?:giocatore|calciatore|acquisto)|(?:è|sarà|diventa|diventerà)\s+(?:un\s+)?(?:giocatore|calciatore)?)\s*{_DEL}$|"
     rf"\b(?:è|e'|sarà)\s+{_DEL}$|"
     rf"\b(?:(?:ri)?port(?:erebbe|erebbero|are|erà|ato|a)\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){{1,3}}|(?:ri)?portarl[oa]\s+){_AL}$)",
+    re.IGNORECASE,
+)
+_AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
+_THERE_NOW = re.compile(
+    r"^,?\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){0,3}(?:non\s+)?(?:sta\s+trovando|trova|ha\s+trovato|"
+    r"gioca|sta\s+giocando|è\s+chiuso|vede\s+il\s+campo)\s+(?:(?:poco|pochissimo|più|molto|"
+    r"sempre\s+meno)\s+)?(?:spazio|minuti|con\s+continuità|poco)",
     re.IGNORECASE,
 )
 _AL_GAP = re.compile(rf"\s*{_AL}", re.IGNORECASE)
@@ -156,9 +169,12 @@ def club_role(
     if _FORMER_BEFORE.search(clause_before):
         return FORMER
     clause_after = re.split(r"[,.;:!?]", after)[0]
+    # a date in the past speaks of the comma-clause it is in ("ceduto al Bayern nel 2019,
+    # oggi trova poco spazio al PSG": the PSG is today's club)
+    past_before = re.split(r"[,.;:!?]", before)[-1]
     if _PAST_CLAUSE.search(
-        clause_before + sentence[start:end] + clause_after
-    ) and _PAST_VERB.search(clause_before + clause_after):
+        past_before + sentence[start:end] + clause_after
+    ) and _PAST_VERB.search(past_before + clause_after):
         return FORMER
     if nickname and re.search(r"\bin\s+$", before):
         if re.search(
@@ -189,6 +205,8 @@ def club_role(
         return SELLER
     if _ON_PLAYER.match(after):
         return BUYER
+    if _AT_CLUB_NOW.search(before) and _THERE_NOW.match(after):
+        return SELLER  # "A Bologna Immobile trova poco spazio": where he plays today
     if _SELLER_AFTER.match(after) and not re.match(r"^[^.;:]{0,25}\b(?:offerta|proposta)\b", after):
         return SELLER
     if _COUNTERPART_BEFORE.search(clause_before):
@@ -196,6 +214,19 @@ def club_role(
     if _FROM.search(clause_before):
         return SELLER
     return NEUTRAL
+
+
+_EPITHET = re.compile(
+    rf"\b(?:il|lo|l'|dell'|del|al|all'|sull'|sul|per il|per l')\s*(?:(?:{PLAYER_ROLES})\s+)?"
+    rf"({NATIONALITIES})\b",
+    re.IGNORECASE,
+)
+
+
+def epithets(text: str, start: int, end: int) -> list[str]:
+    """The nationalities text[start:end] refers to a player by ("l'olandese", "l'attaccante
+    francese"), as comparable stems."""
+    return [m.group(1).lower()[:-1] for m in _EPITHET.finditer(text[start:end])]
 
 
 def anaphor_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -40,7 +40,8 @@ bomba clamoroso clamorosa esclusivo esclusiva ufficiale colpo fumata salta salta
 notizie brutte buone primo prima nuovo nuova nome idea ipotesi offerta accordo intesa
 trattativa contatti sondaggio vertice summit decisivo decisiva decisivi decisive
 determinanti ritorno addio colpo report breaking ultim'ora ultimora news mercato
-calciomercato le trattative dalle parole
+calciomercato le trattative dalle parole benvenuto benvenuta bentornato bentornata
+scambio scambi asse
 """
 _STOPWORDS = frozenset(fold(w) for w in _STOPWORD_TEXT.split())
 
@@ -56,12 +57,18 @@ _ARTICLE_BEFORE = re.compile(
     r"(?:\b(?:il|lo|i|gli|del|dello|dei|degli|al|allo|ai|agli|dal|dallo|dai|dagli|nel|nello|nei|negli|"
     r"sul|sullo|sui|sugli|col)\s+|\b(?:l|dell|all|dall|nell|sull)')$",
 )
-# A name in these positions is mentioned in passing, not as the subject of a move.
+# A name in these positions is mentioned in passing, not as the subject of a move: the
+# buying club's own squad ("un'alternativa a X", "il vice di X", "per sostituire X"), a
+# player who left ("dopo l'addio di X"), a relative ("fratello di X" - but "il fratello X"
+# introduces X himself).
 _PASSING_BEFORE = re.compile(
     r"\b(?:sostituire|sostituirlo|sostituto di|rimpiazzare|"
     r"erede di|l'infortunato|dell'infortunato|ko di|"
     r"infortunio di|dopo la cessione di|dopo l'addio di|"
-    r"dopo la partenza di|dopo|fratello|insieme a|accanto a|"
+    r"dopo la partenza di|dopo|fratell[oi](?: (?:maggiore|minore))? di|sorella di|figlio di|"
+    r"alternativ[ae](?: \w+){0,2} (?:a|ad)|(?:il |come |da |fare il )?vice(?: di)?|"
+    r"concorrenza (?:a|di)|in attesa del rientro di|chiuso da|"
+    r"insieme a|accanto a|"
     r"oltre a|alternarsi con|alternare con|affiancare|"
     r"dialogare con|compagno|compagni|respiro a|alle spalle di|"
     r"al posto di|coppia con|intesa tra il \w+ e|gol di|"
@@ -254,9 +261,49 @@ def find_people(article: Article, blocked: Iterable[tuple[int, int]] = ()) -> li
             mentions.append(NameMention(part_start, part_end, part, tokens, passing))
     mentions.extend(_nickname_mentions(article, lists, blocked_set))
     mentions.sort(key=lambda m: m.start)
+    _pass_along_lists(text, mentions)
     people = _group(mentions, lists)
     _flag_staff(article, people, lists)
+    _name_siblings(text, people)
     return people
+
+
+_SIBLING_BEFORE = re.compile(
+    r"\b(?:il|suo|del|al|dal|col|per il)\s+fratell[oi](?:\s+(?:minore|maggiore|gemello))?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _name_siblings(text: str, people: list[Person]) -> None:
+    """ "Lucas Hernández ... il fratello Theo": a brother named by his first name shares
+    the surname of the player named before him (and is not that player)."""
+    full = [(m.start, p) for p in people for m in p.mentions if len(m.tokens) > 1 and not p.staff]
+    taken = {p.key for p in people}
+    for person in people:
+        if len(person.tokens) != 1:
+            continue
+        first = min(person.mentions, key=lambda m: m.start)
+        if not _SIBLING_BEFORE.search(text[max(0, first.start - 30) : first.start]):
+            continue
+        before = [p for start, p in sorted(full, key=lambda x: x[0]) if start < first.start]
+        if not before:
+            continue
+        surname_display = before[-1].display.split()[-1]
+        surname = before[-1].tokens[-1]
+        new_key = f"{person.tokens[0]} {surname}"
+        if new_key in taken:
+            continue
+        person.key, person.tokens = new_key, (person.tokens[0], surname)
+        person.display = f"{person.display} {surname_display}"
+
+
+def _pass_along_lists(text: str, mentions: list[NameMention]) -> None:
+    """ "un'alternativa a Rossi e Bianchi": every name of a list after a passing position
+    is in passing."""
+    for previous, current in zip(mentions, mentions[1:], strict=False):
+        gap = text[previous.end : current.start]
+        if previous.passing and re.fullmatch(r"\s*(?:,|e|ed|o|oppure|né)\s*", gap):
+            current.passing = True
 
 
 def _split_hyphens(text: str, s: int, e: int, raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -321,7 +368,9 @@ def _group(mentions: list[NameMention], lists: NameLists) -> list[Person]:
         if len(owners) > 1:  # same surname: the full name written nearest before, else after
 
             def distance(p: Person, m: NameMention = m) -> tuple[int, int]:
-                starts = [x.start for x in p.mentions if len(x.tokens) > len(m.tokens)] or [p.first]
+                starts = [x.start for x in p.mentions if len(x.tokens) > len(m.tokens)] or [
+                    x.start for x in full if x.tokens == p.tokens
+                ]
                 before = [m.start - s for s in starts if s <= m.start]
                 return (0, min(before)) if before else (1, min(s - m.start for s in starts))
 

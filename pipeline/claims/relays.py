@@ -226,8 +226,16 @@ def find_relays(
         for m in matcher.pattern.finditer(article.folded):
             if m.start() in relays or any(r.start <= m.start() < r.end for r in relays.values()):
                 continue
+            written = text[m.start() : m.end()]
+            if not _looks_like_a_name(written):
+                continue  # "il centravanti romano" is not Fabrizio Romano
             add(m.start(), m.end(), text[m.start() : m.end()])
     return sorted(relays.values(), key=lambda r: r.start)
+
+
+def _looks_like_a_name(written: str) -> bool:
+    """A source named in plain text is capitalised, or is a web address or a handle."""
+    return written[:1].isupper() or not written[:1].isalpha() or "." in written
 
 
 def _trim_name(name: str) -> str:

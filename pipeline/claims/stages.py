@@ -34,10 +34,12 @@ _CUES: dict[str, str] = {
     r"torna(?:to|ta)? alla carica|si inserisce|inseriment\w*|\brivuole\b|pallino|fa sul serio|"
     r"fare sul serio|fanno sul serio|stann?o valutando|starebbe(?:ro)? valutando|"
     r"\bcandidat\w*|(?:primo|nuovo) nome|radar|osservat[oi] speciale|profilo (?:ideale|giusto)|"
-    r"\bassalto\b|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]",
+    r"\bassalto\b|torn\w* di moda|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]",
     "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
-    r"pressing|vicin(?:o|a|issimo|issima) (?:a|al|alla|all')|ai dettagli|in chiusura|colloqui?o?|"
+    r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
+    r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
+    r"ai dettagli|in chiusura|colloqui?o?|"
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)",
     "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
@@ -109,13 +111,41 @@ _HYPOTHETICAL = re.compile(
 _PLANNED = re.compile(
     r"previst\w*|attes[oaie]\b|si attendono|organizzar\w*|calendario|verranno|sara\b|sarà|saranno|"
     r"vol(?:e|a)r[aà]|prossim\w*|in programma|rest(?:a|ano) da|manca|\bpoi\b|entro|dovr\w+|potr\w+|"
-    r"firmer\w+|sosterr\w+|effettuer\w+",
+    r"firmer\w+|sosterr\w+|effettuer\w+|verrebber?o?",
+    re.IGNORECASE,
+)
+# A coordinated clause with its own subject ("i contatti proseguono e la prossima settimana
+# potrebbe essere decisiva"): a conditional there does not make the first cue hypothetical.
+_NEW_SUBJECT = re.compile(
+    r"\s(?:e|ed)\s+(?=(?:il|lo|la|l'|i|gli|le|nei|nel|nella|in|a|per)\b)", re.IGNORECASE
+)
+# "rilanciare" is also to relaunch a player ("convinto di poterlo rilanciare"): not a bid.
+_RELAUNCH = re.compile(
+    r"\b(?:lo|la|li|le)\s+rilanci\w*|\w+rl[oaie]\s+rilanci\w*|rilanciarl[oaie]|"
+    r"rilanci\w*\s+(?:la\s+(?:sua\s+)?carriera|il\s+giocatore|il\s+talento)",
+    re.IGNORECASE,
+)
+# "si tratta (per ora) di un interesse": "it is a matter of", not "negotiating"
+_SI_TRATTA_DI = re.compile(r"\bsi\s+tratta(?:\s+[\w']+){0,3}?\s+(?:di|d')", re.IGNORECASE)
+# The kicker of a club's press-release page: it names the genre of the page, not a move.
+_PAGE_LABEL = re.compile(
+    r"\W*comunicat[oi]\s+(?:ufficial[ei]|stampa)(?:\s+(?:n\.?|del)\s*[\w/ .-]{0,20})?\W*",
     re.IGNORECASE,
 )
 _PAST = re.compile(
     r"\bdopo\s+(?:il|lo|la|i|gli|le|l'|un|una|un')?\s*(?:\w+\s+){0,2}$", re.IGNORECASE
 )
 _RENEWAL = re.compile(r"rinnov\w*|prolung\w*|\bblindat\w*", re.IGNORECASE)
+# News about a club's own player - a renewal, an injury, a retirement - is no move: the
+# club it names is the one he plays for.
+_SQUAD_NEWS = re.compile(
+    r"rinnov\w*|prolung\w*|esami strumentali|report medico|\blesione\b|infortun\w*|"
+    r"staff medico|iter riabilitativo|risentimento muscolare|ritir\w* dal calcio|"
+    r"appende\w* gli scarpini al chiodo",
+    re.IGNORECASE,
+)
+# A sentence that opens with a hypothesis: what follows it is its consequence.
+_PROTASIS = re.compile(r"\W*(?:se|qualora|nel caso|in caso|nell'eventualità)\b", re.IGNORECASE)
 _NOT_A_CUE = re.compile(r"si tratta di|contratto|maglia", re.IGNORECASE)
 _IDIOMS = re.compile(r"domanda e offerta|offerta formativa", re.IGNORECASE)
 
@@ -161,10 +191,41 @@ class Cue:
     past: bool = False  # "dopo il sondaggio": mentioned as history
 
 
-def stage_cues(clause: str) -> list[Cue]:
-    """The stage cues of one clause (text as written or folded), filtered as described above."""
+def is_squad_news(sentence: str) -> bool:
+    """A renewal, an injury, a retirement: the sentence ties a player to his own club."""
+    return bool(_SQUAD_NEWS.search(sentence))
+
+
+def opens_hypothesis(sentence: str) -> bool:
+    """ "Se dovesse arrivare la fumata bianca, ...": the rest of the sentence is hypothetical."""
+    return bool(_PROTASIS.match(sentence))
+
+
+def is_page_label(paragraph: str) -> bool:
+    """A paragraph that only labels the page ("Comunicato ufficiale") says nothing of a move."""
+    return bool(_PAGE_LABEL.fullmatch(paragraph.strip()))
+
+
+def _scope(clause: str, start: int, end: int) -> str:
+    """The part of a clause a cue belongs to: cut where a coordinated clause with its own
+    subject begins."""
+    left = 0
+    for m in _NEW_SUBJECT.finditer(clause, 0, start):
+        left = m.end()
+    right = _NEW_SUBJECT.search(clause, end)
+    return clause[left : right.start() if right else len(clause)]
+
+
+def stage_cues(clause: str, conditional: bool = False) -> list[Cue]:
+    """The stage cues of one clause (text as written or folded), filtered as described above.
+
+    `conditional`: the clause is the consequence of a hypothesis stated earlier in its
+    sentence ("Se dovesse arrivare la fumata bianca, lo scambio verrebbe ufficializzato").
+    """
     if _RENEWAL.search(clause):
         return []
+    relaunch = [(m.start(), m.end()) for m in _RELAUNCH.finditer(clause)]
+    idiom = [(m.start(), m.end()) for m in _SI_TRATTA_DI.finditer(clause)]
     cues: list[Cue] = []
     for stage, rx in _COMPILED.items():
         for m in rx.finditer(clause):
@@ -180,12 +241,8 @@ def stage_cues(clause: str) -> list[Cue]:
                     # "le parti non hanno ancora trovato l'accordo": still negotiating
                     cues.append(Cue("talks", m.start(), m.end()))
                 continue
-            if (
-                m.group(0).lower() == "tratta"
-                and before.lower().endswith("si ")
-                and clause[m.end() :].lower().startswith(" di")
-            ):
-                continue  # "si tratta di un interesse": "it is a matter of"
+            if any(a <= m.start() < b for a, b in relaunch + idiom):
+                continue
             if (
                 stage in ("collapsed", "denied")
                 and m.group(0).lower().startswith(("nessun", "mai", "non")) is False
@@ -208,9 +265,11 @@ def stage_cues(clause: str) -> list[Cue]:
                 "medical",
                 "official",
                 "collapsed",
-            ) and _HYPOTHETICAL.search(clause):
+            ) and (conditional or _HYPOTHETICAL.search(_scope(clause, m.start(), m.end()))):
                 continue
-            if stage in ("medical", "official") and _PLANNED.search(clause):
+            if stage in ("medical", "official") and _PLANNED.search(
+                _scope(clause, m.start(), m.end())
+            ):
                 continue
             if (
                 stage == "interest"

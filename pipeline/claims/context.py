@@ -1,0 +1,88 @@
+"""What the assembly knows about one article while it walks it, and the questions it asks.
+
+`Context` holds the article cut into clauses, its club mentions, its players (with the
+start of each name mention) and what has been worked out about each player so far: his
+current club (`seller`), his past clubs (`former`), the nationality he is called by
+(`epithets`). The helpers answer the questions every step asks of one clause: which
+players it names, which clubs it mentions, and the role of a club mention there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .clubs import CITY, NICKNAME, ClubMention
+from .direction import BUYER, FORMER, NEUTRAL, SELLER, club_role
+from .players import Person
+from .sentences import Article, Clause
+
+
+@dataclass
+class Context:
+    article: Article
+    clubs: list[ClubMention]
+    players: list[Person]
+    by_start: dict[int, Person]
+    passing: set[int] = field(default_factory=set)  # starts of mentions made in passing
+    seller: dict[str, str] = field(default_factory=dict)
+    former: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    epithets: dict[str, Person] = field(default_factory=dict)  # "olandes" -> the Dutchman
+
+    def named(self, clause: Clause) -> list[Person]:
+        """The players a clause names (not in passing), in order."""
+        seen: list[Person] = []
+        for start in sorted(self.by_start):
+            if (
+                clause.start <= start < clause.end
+                and self.by_start[start] not in seen
+                and start not in self.passing
+            ):
+                seen.append(self.by_start[start])
+        return seen
+
+    def clubs_in(self, start: int, end: int) -> list[ClubMention]:
+        return [m for m in self.clubs if start <= m.start < end]
+
+    def sentence_of(self, offset: int) -> int:
+        for i, s in enumerate(self.article.sentences):
+            if s.start <= offset < s.end:
+                return i
+        return len(self.article.sentences) - 1
+
+    def gap_from_player(self, mention: ClubMention) -> tuple[str | None, Person | None]:
+        """The text between a player's name and a club mention right after it."""
+        for p in self.players:
+            for m in p.mentions:
+                if 0 <= mention.start - m.end <= 8:
+                    return self.article.text[m.end : mention.start], p
+        return None, None
+
+    def role(self, mention: ClubMention, sentence_index: int) -> tuple[str, Person | None]:
+        """The role of a club mention, and the player it is tied to when the text ties it
+        to one ("Thuram all'Arsenal", "il City su Cambiaso")."""
+        text = self.article.text
+        s = self.article.sentences[sentence_index]
+        gap, player = self.gap_from_player(mention)
+        role = club_role(
+            text[s.start : s.end],
+            mention.start - s.start,
+            mention.end - s.start,
+            gap,
+            mention.kind in (NICKNAME,),
+        )
+        follow = re.match(r"\s*[-–]\s*", text[mention.end : mention.end + 3])
+        if follow and mention.end + follow.end() in self.by_start and role in (NEUTRAL, BUYER):
+            return BUYER, self.by_start[mention.end + follow.end()]  # "Lazio-Laurienté"
+        if role == BUYER and player is None:
+            # "il City su Cambiaso": the destination of the player named right after
+            on = re.match(
+                r"\s+(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:ll')?\s*",
+                text[mention.end : mention.end + 16],
+            )
+            if on:
+                player = self.by_start.get(mention.end + on.end())
+        if mention.kind == CITY and role not in (BUYER, SELLER):
+            role = FORMER if role == FORMER else "place"  # "a Torino" says where, not who
+        return role, player

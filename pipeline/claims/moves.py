@@ -1,0 +1,162 @@
+"""Moves to claims: everything the article said about one (player, buying club) pair
+becomes at most one `Claim`.
+
+A `Move` gathers the stage cues, fees and relays filed under the pair while the
+assembly walked the article. Here they are weighed: the stage (the furthest current
+stage, a collapse or a denial winning), the fee (one said with that stage first), the
+cited source (or the buying club's own site, for an announcement read there), the deal
+shape and the hedging - and in a swap, each player's club of origin is the other
+player's destination.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+
+from ..model import Claim
+from .clubs import ClubIndex
+from .context import Context
+from .fees import Fee
+from .relays import KnownSource, Relay, club_source
+from .stages import NEGATIVE, ORDER, Cue, deal_shape, is_hedged
+
+_OFFICIAL_SOURCE_CUE = re.compile(
+    r"comunicat|sito ufficiale|annunciat|nota ufficiale|ha annunciato", re.IGNORECASE
+)
+
+
+@dataclass
+class Move:
+    """Everything the article says about one (player, buying club) pair."""
+
+    cues: list[tuple[int, Cue]] = field(default_factory=list)  # (clause start, cue)
+    fees: list[tuple[int, Fee]] = field(default_factory=list)
+    relays: list[Relay] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+    first: int = 10**9
+    title_link: bool = False
+    named_destination: bool = False  # the text ties this club to the player ("Prati al Genoa")
+
+
+Moves = dict[tuple[str, str | None], Move]
+
+
+def _stage(cues: list[tuple[int, Cue]]) -> tuple[str, list[int]]:
+    current = [(pos, c) for pos, c in cues if not c.past] or cues
+    stages = {c.stage for _, c in current}
+    for negative in ("collapsed", "denied"):
+        if negative in stages:
+            return negative, [pos for pos, c in current if c.stage == negative]
+    best = max(stages, key=lambda s: ORDER[s])
+    return best, [pos for pos, c in current if c.stage == best]
+
+
+def claims_of(
+    ctx: Context,
+    moves: Moves,
+    index: ClubIndex,
+    known: Sequence[KnownSource],
+    outlet_id: str | None,
+    swap_pairs: Collection[frozenset[str]] = (),
+) -> list[Claim]:
+    """The claims of an article's moves, in the order the article makes them.
+
+    `swap_pairs`: the player keys the article names together in a swap.
+    """
+    article = ctx.article
+    persons = {p.key: p for p in ctx.players}
+    official_sources = club_source(known, index.lookup)
+    claims: list[tuple[int, Claim]] = []
+    for (pkey, buyer), move in moves.items():
+        if buyer is None or buyer == ctx.seller.get(pkey) or not (move.cues or move.title_link):
+            continue
+        stage, stage_clauses = _stage(move.cues) if move.cues else ("interest", [])
+        fee = _pick_fee(move, stage_clauses)
+        evidence = tuple(article.sentence_text(i) for i in sorted(move.sentences)) or (
+            article.sentence_text(ctx.sentence_of(move.first)),
+        )
+        joined = " ".join(evidence)
+        relay = move.relays[0] if move.relays else None
+        cites, cites_id = (relay.cites, relay.cites_id) if relay else (None, None)
+        if (
+            stage == "official"
+            and not relay
+            and buyer in official_sources
+            and official_sources[buyer].id != outlet_id
+            and _OFFICIAL_SOURCE_CUE.search(joined)
+        ):
+            cites, cites_id = official_sources[buyer].name, official_sources[buyer].id
+        deal = deal_shape(joined) or ("transfer" if fee and fee.eur else None)
+        if (
+            deal == "swap"
+            and not move.named_destination
+            and any(
+                k[0] == pkey and k[1] != buyer and m.named_destination for k, m in moves.items()
+            )
+        ):
+            continue  # in a swap, the club named as this player's destination wins
+        claims.append(
+            (
+                move.first,
+                Claim(
+                    player=persons[pkey].display,
+                    player_key=pkey,
+                    to_club=buyer,
+                    from_club=ctx.seller.get(pkey),
+                    stage=stage,
+                    fee_eur=None
+                    if stage in NEGATIVE and fee is None
+                    else (fee.eur if fee else None),
+                    fee_max_eur=fee.max_eur if fee else None,
+                    deal=deal,
+                    cites=cites,
+                    cites_id=cites_id,
+                    hedged=is_hedged(joined),
+                    evidence=evidence,
+                ),
+            )
+        )
+    claims.sort(key=lambda x: (x[0], x[1].player_key, x[1].to_club or ""))
+    return complete_swaps([c for _, c in claims], swap_pairs)
+
+
+def _pick_fee(move: Move, stage_clauses: list[int]) -> Fee | None:
+    if not move.fees:
+        return None
+    with_stage = [f for pos, f in move.fees if pos in stage_clauses]
+    return (with_stage or [f for _, f in sorted(move.fees, key=lambda x: x[1].start)])[0]
+
+
+def complete_swaps(
+    claims: list[Claim], swap_pairs: Collection[frozenset[str]] = ()
+) -> list[Claim]:
+    """In a swap each player leaves for the club the other one comes from.
+
+    The two players of a swap are the pair the article names together with swap words
+    ("scambio Ilić-Mandragora"), else the only two claims whose deal is a swap. A swap
+    needs two different destinations: each player's single claim gives the other's origin.
+    """
+    pairs: list[tuple[Claim, Claim]] = []
+    for pair in swap_pairs:
+        a_key, b_key = sorted(pair)
+        a_claims = [c for c in claims if c.player_key == a_key]
+        b_claims = [c for c in claims if c.player_key == b_key]
+        if len(a_claims) == 1 and len(b_claims) == 1:
+            pairs.append((a_claims[0], b_claims[0]))
+    if not pairs:
+        swaps = [c for c in claims if c.deal == "swap"]
+        if len(swaps) == 2:
+            pairs.append((swaps[0], swaps[1]))
+    fixed: dict[int, Claim] = {}
+    for a, b in pairs:
+        if a.to_club == b.to_club:
+            continue
+        fixed[id(a)] = _replace(a, from_club=a.from_club or b.to_club, deal="swap")
+        fixed[id(b)] = _replace(b, from_club=b.from_club or a.to_club, deal="swap")
+    return [fixed.get(id(c), c) for c in claims]
+
+
+def _replace(claim: Claim, **changes: object) -> Claim:
+    return replace(claim, **changes)  # type: ignore[arg-type]

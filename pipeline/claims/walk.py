@@ -1,0 +1,156 @@
+"""Walking an article: which player(s) each clause is about, and each player's club.
+
+The walk keeps a *focus* - the player(s) the text is about right now: those the last
+clause named; or the player an epithet points at ("l'olandese" when one player of the
+article is Dutch, "il bomber dell'Atalanta" when one player belongs to the Atalanta);
+nobody, at the section header of a round-up ("ROMA – ...", "Juventus. ..."), until the
+section names its player.
+
+`find_sellers` walks once to learn each player's current club (`Context.seller`) and past
+clubs (`Context.former`) from every seller-like or past-club mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from .context import Context
+from .direction import BUYER, COUNTERPART, FORMER, NEUTRAL, SELLER, anaphor_spans, epithets
+from .players import Person
+from .sentences import Clause
+from .stages import is_squad_news, stage_cues
+
+_WEIGHT = {SELLER: 3, COUNTERPART: 1}
+# what may follow a round-up section header: "ROMA – ...", "Juventus. ...", "MILAN: ..."
+_HEADER_END = re.compile(r"\s*(?:[-–—:.]|$)")
+
+
+def walk(ctx: Context) -> Iterator[tuple[Clause, list[Person]]]:
+    """Yield (clause, players in focus) for every clause, in order."""
+    focus: list[Person] = []
+    for clause in ctx.article.clauses:
+        named = ctx.named(clause)
+        if named:
+            focus = named
+        elif is_section_header(ctx, clause):
+            focus = []
+        else:
+            switched = _epithet_switch(ctx, clause, focus) or _anaphor_switch(ctx, clause, focus)
+            if switched:
+                focus = [switched]
+        yield clause, list(focus)
+
+
+def is_section_header(ctx: Context, clause: Clause) -> bool:
+    """A body paragraph that opens with a club alone, then a dash, a colon or a full stop:
+    the header of one section of a round-up ("ROMA – Come anticipato da ...")."""
+    if clause.paragraph == 0:
+        return False
+    sentence = ctx.article.sentences[clause.sentence]
+    first_of_paragraph = min(
+        s.start for s in ctx.article.sentences if s.paragraph == clause.paragraph
+    )
+    if sentence.start != first_of_paragraph or sentence.clauses[0] != clause:
+        return False
+    text = ctx.article.text
+    clubs = ctx.clubs_in(clause.start, clause.end)
+    if len(clubs) != 1:
+        return False
+    rest = text[clause.start : clause.end].replace(clubs[0].surface, "", 1)
+    return not re.search(r"\w", rest) and bool(_HEADER_END.match(text, clubs[0].end))
+
+
+def learn_epithets(ctx: Context) -> None:
+    """The nationality each player is called by: an epithet in a clause that names only him
+    ("Zirkzee, l'olandese del Manchester United" is two clauses: the name's own clause or
+    the next one), or in a sentence that names nobody right after one that names only him
+    ("... per Joshua Zirkzee. I bianconeri trattano per l'attaccante olandese"). Not from a
+    sentence that names him elsewhere: "Rossi resta, mentre il brasiliano parte" contrasts
+    two players. A nationality given to two players identifies neither."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    by_key = {p.key: p for p in ctx.players}
+    text = ctx.article.text
+    previous: set[str] = set()
+    previous_paragraph = -1
+    for s in ctx.article.sentences:
+        named_in = [{p.key for p in ctx.named(c)} for c in s.clauses]
+        named = set().union(*named_in) if named_in else set()
+        for i, clause in enumerate(s.clauses):
+            owners = named_in[i] or (named_in[i - 1] if i and len(named) == 1 else set())
+            if not named and s.paragraph == previous_paragraph:
+                owners = previous
+            if len(owners) == 1:
+                for stem in epithets(text, clause.start, clause.end):
+                    seen[stem] |= owners
+        previous, previous_paragraph = named, s.paragraph
+    ctx.epithets = {stem: by_key[next(iter(k))] for stem, k in seen.items() if len(k) == 1}
+
+
+def _epithet_switch(ctx: Context, clause: Clause, focus: list[Person]) -> Person | None:
+    """ "La trattativa per l'olandese si è arenata": the one Dutch player of the article."""
+    for stem in epithets(ctx.article.text, clause.start, clause.end):
+        player = ctx.epithets.get(stem)
+        if player is not None and player not in focus:
+            return player
+    return None
+
+
+def _anaphor_switch(ctx: Context, clause: Clause, focus: list[Person]) -> Person | None:
+    """ "il bomber dell'Atalanta" names, without naming him, the player the Atalanta sells."""
+    if not ctx.seller:
+        return None
+    text = ctx.article.text
+    for _a_start, a_end in anaphor_spans(text, clause.start, clause.end):
+        for m in ctx.clubs_in(a_end, min(clause.end, a_end + 20)):
+            if not re.fullmatch(
+                r"\s*(?:\w+\s+)?(?:del|dello|della|dell'|dei|degli)\s*", text[a_end : m.start]
+            ):
+                continue
+            owners = [p for p in ctx.players if ctx.seller.get(p.key) == m.id]
+            if len(owners) == 1 and owners[0] not in focus:
+                return owners[0]
+    return None
+
+
+def find_sellers(ctx: Context) -> None:
+    """Each player's current club, from every seller-like mention in the article."""
+    score: dict[str, Counter[str]] = defaultdict(Counter)
+    buyer: dict[str, Counter[str]] = defaultdict(Counter)
+    anaphoric: list[tuple[str, str]] = []
+    for clause, focus in walk(ctx):
+        # a renewal or an injury in a sentence that speaks of no move
+        sentence = ctx.article.sentences[clause.sentence]
+        squad_news = is_squad_news(ctx.article.sentence_text(clause.sentence)) and not any(
+            stage_cues(ctx.article.text[c.start : c.end]) for c in sentence.clauses
+        )
+        named_here = ctx.named(clause)
+        for m in ctx.clubs_in(clause.start, clause.end):
+            role, gap_player = ctx.role(m, clause.sentence)
+            if squad_news and role == NEUTRAL:
+                role = SELLER  # "AC Milan annuncia il rinnovo di X": the club he plays for
+            targets = [gap_player] if gap_player else focus
+            for p in targets:
+                if role == FORMER:
+                    if gap_player or p in named_here:
+                        # "passati dallo United" is about whoever is named there
+                        ctx.former[p.key].add(m.id)
+                elif role in _WEIGHT:
+                    weight = _WEIGHT[role]
+                    if role == SELLER and not gap_player and not named_here:
+                        weight = 2
+                        anaphoric.append((p.key, m.id))
+                    score[p.key][m.id] += weight
+                elif role == BUYER:
+                    buyer[p.key][m.id] += 3
+    # an anaphor may have pointed at the wrong player: the club goes to the player who
+    # has firm (non-anaphoric) evidence of belonging to it
+    for pkey, cid in anaphoric:
+        rivals = [k for k in score if k != pkey and score[k][cid] >= 3]
+        if rivals:
+            score[pkey][cid] -= 2
+    for pkey, counts in score.items():
+        ranked = [(n - buyer[pkey][cid], cid) for cid, n in counts.items() if n > buyer[pkey][cid]]
+        if ranked:
+            ctx.seller[pkey] = max(ranked)[1]
