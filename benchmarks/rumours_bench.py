@@ -1,0 +1,216 @@
+"""Benchmark: grouping synthetic claims into rumours at 1k, 10k and 100k claims.
+
+    python benchmarks/rumours_bench.py [--sizes 1000 10000 100000] [--batch 1000]
+
+For each size it generates claims about realistic players (names from several football
+nations, a share of them sharing common surnames, a few mononyms), spelt the ways
+articles spell them (as written, diacritics dropped, surname only, a surname cut as a
+nickname, one-letter slips), with real club ids and publication dates over two seasons.
+It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), each
+in a fresh process, and prints the time, the peak memory traced during grouping
+(tracemalloc, in a second run so it does not slow the timed one), the B-cubed F1 of the
+rumours against the generator's truth (player, club, window), and the growth exponent
+log(t2/t1) / log(n2/n1) between consecutive sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import math
+import multiprocessing
+import random
+import time
+import tracemalloc
+import unicodedata
+
+from pipeline.metrics import bcubed
+from pipeline.model import Claim
+from pipeline.rumours import ClaimRef, Grouper, group_claims, window_of
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words("""Marcus Khéphren Lautaro Lisandro Emiliano Theo Lucas Enzo Dušan Joshua Kobbie Manu
+Nikola Ivan Rolando Ciro Armand Jhon Artem Jamie Cesare Ademola Gianluca Andrea Teun Hakan
+Randal Ian Joe Federico Nicolò Davide Lorenzo Alessandro Matteo Riccardo Giacomo Mattia
+Sandro Mateo Tomás Álvaro Sergio Pablo Iñaki Martín João Rúben Gonçalo Bruno Rafael Diogo
+Kevin Romelu Youri Leandro Benjamin Kylian Ousmane Aurélien Adrien Moussa Ibrahima Youssouf
+Mohamed Achraf Sofyan Victor Samuel Wilfried Franck Tammy Harry Bukayo Declan Mason Jadon
+Marcos Vinícius Éder Gabriel Casemiro Thiago Alisson Kai Florian Jamal Leon Serge
+Memphis Frenkie Matthijs Denzel Cody Xavi Khvicha Giorgi Piotr Arkadiusz Milan Luka Mateo
+Josip Dejan Filip Sergej Aleksandar Dominik Patrik Kristjan Jan Mikkel Rasmus Viktor
+Erling Martin Alexander Jonas Mario Yann Kingsley Daniel Christian Hugo""")
+
+COMMON = _words("""Martínez Hernández Fernández González Rodríguez Pérez López Sánchez García Silva
+Santos Pereira Costa Oliveira Thuram Rossi Russo Ferrari Esposito Bianchi Romano Colombo
+Ricci Marino Greco Bruno Gallo Conti Mancini Giordano Rizzo Lombardi Moretti Barbieri
+Fontana Kovačević Petrović Jovanović Nikolić Müller Schmidt Schneider Fischer Weber Meyer
+Wagner Becker Hoffmann Diallo Traoré Koné Touré Camara Sow Kane Kean Gomez Gomes Jones Smith
+Johnson Williams Brown Taylor Davies Evans Dijk Berg Jansen Bakker Visser""")
+
+ONSETS = _words("""b br c ch d dr f g gr gi k kr l m n p pr r s sc st t tr v z zv vl mil kol mar
+bel dan gal lor sar ter vic nov jov bog rad zl""")
+VOWELS = ["a", "e", "i", "o", "u", "ia", "io", "ie", "ou"]
+ENDINGS = {  # surname endings by football nation, with their diacritics
+    "it": ["ini", "etti", "one", "ari", "elli", "ucci", "otto", "ardi", "esi", "azzi"],
+    "rs": ["ović", "ević", "ić", "inović", "anović", "čić"],
+    "es": ["ez", "ández", "iñez", "ero", "ado", "ón"],
+    "pt": ["inho", "eira", "ães", "ão", "ato"],
+    "nl": ["sma", "stra", "inga", "ens", "ink"],
+    "fr": ["ier", "and", "eau", "ot", "é"],
+    "tr": ["oğlu", "çi", "türk"],
+    "de": ["mann", "berg", "ner", "rich", "ler"],
+}
+CLUBS = _words("""milan inter juventus napoli roma lazio atalanta fiorentina bologna torino genoa
+udinese lecce cagliari verona parma como cremonese pisa sassuolo empoli monza venezia
+sampdoria palermo bari spezia arsenal chelsea liverpool manchester-city manchester-united
+tottenham newcastle-united aston-villa west-ham brighton everton nottingham-forest fulham
+crystal-palace brentford wolverhampton bournemouth real-madrid barcelona atletico-madrid
+sevilla valencia villarreal real-sociedad athletic-bilbao betis girona celta bayern-munich
+borussia-dortmund bayer-leverkusen rb-leipzig eintracht-frankfurt vfb-stuttgart wolfsburg
+freiburg hoffenheim paris-saint-germain marseille lyon monaco lille nice rennes lens
+benfica porto sporting-cp ajax psv feyenoord galatasaray fenerbahce besiktas celtic
+rangers al-hilal al-nassr al-ittihad river-plate boca-juniors flamengo palmeiras
+club-brugge anderlecht salzburg shakhtar olympiacos""")
+
+LETTERS = "aeiourlnstcmkdz"
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def key(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(text).lower()).split())
+
+
+def invent_surname(rng: random.Random) -> str:
+    nation = rng.choice(sorted(ENDINGS))
+    stem = "".join(rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(rng.choice((1, 2, 2))))
+    return (stem + rng.choice(ENDINGS[nation])).capitalize()
+
+
+def slip(name: str, rng: random.Random) -> str:
+    words = name.split()
+    i = rng.choice([k for k, w in enumerate(words) if len(w) >= 3])
+    word = words[i]
+    at = rng.randrange(1, len(word))
+    kind = rng.randrange(4)
+    if kind == 0:
+        word = word[:at] + word[at + 1:]
+    elif kind == 1:
+        word = word[:at] + word[at] + word[at:]
+    elif kind == 2:
+        word = word[:at] + rng.choice(LETTERS) + word[at + 1:]
+    elif at < len(word) - 1:
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    words[i] = word
+    return " ".join(words)
+
+
+def spell(name: str, rng: random.Random) -> str:
+    """One article's spelling of a player's name."""
+    words = name.split()
+    surname = " ".join(words[1:]) if len(words) > 1 else name
+    roll = rng.random()
+    if roll < 0.55:
+        return name
+    if roll < 0.70:
+        return fold(name)
+    if roll < 0.85:
+        return surname
+    if roll < 0.90:
+        return fold(surname)
+    if roll < 0.93 and len(words[-1]) >= 8:
+        return words[-1][:5]  # "Kvara"
+    return slip(name, rng)
+
+
+def synthetic_claims(n: int, seed: int = 1) -> tuple[list[ClaimRef], dict[int, tuple[str, ...]]]:
+    """`n` claims and, for each, the truth: (player number, destination, window)."""
+    rng = random.Random(seed)
+    players = []
+    for _ in range(max(20, n // 8)):
+        roll = rng.random()
+        if roll < 0.04:
+            name = invent_surname(rng)  # a mononym: "Éderson", "Vitinha"
+        else:
+            surname = rng.choice(COMMON) if roll < 0.19 else invent_surname(rng)
+            name = f"{rng.choice(FIRST)} {surname}"
+        home = rng.choice(CLUBS)
+        targets = rng.sample([c for c in CLUBS if c != home], rng.choice((1, 1, 2, 3)))
+        players.append((name, home, targets))
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(players))))
+    start = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    refs, truth = [], {}
+    article = 0
+    for claim_id in range(1, n + 1):
+        if rng.random() < 0.75:
+            article += 1
+        who = rng.choices(range(len(players)), cum_weights=weights)[0]  # a few stars
+        name, home, targets = players[who]
+        to = rng.choice(targets)
+        published = start + dt.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+        spelt = spell(name, rng)
+        claim = Claim(player=spelt, player_key=key(spelt),
+                      to_club=to if rng.random() < 0.95 else None,
+                      from_club=home if rng.random() < 0.8 else None, stage="talks")
+        refs.append(ClaimRef(claim_id, article, "outlet", published, claim))
+        truth[claim_id] = (str(who), to, window_of(published))
+    return refs, truth
+
+
+def run(n: int, mode: str, batch: int, traced: bool) -> tuple[float, float, float]:
+    """(seconds, traced peak MB or 0, B-cubed F1), grouping in this process."""
+    refs, truth = synthetic_claims(n)
+    if traced:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    if mode == "all at once":
+        grouping = group_claims(refs)
+    else:
+        grouper = Grouper()
+        for i in range(0, len(refs), batch):
+            grouper.add(refs[i:i + batch])
+        grouping = grouper.grouping()
+    seconds = time.perf_counter() - t0
+    peak = 0.0
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    predicted = {c: r.id for r in grouping.rumours for c in r.claim_ids}
+    gold = {c: t for c, t in truth.items() if refs[c - 1].claim.to_club is not None}
+    return seconds, peak, bcubed(predicted, gold).f1
+
+
+def _child(args: tuple[int, str, int, bool]) -> tuple[float, float, float]:
+    return run(*args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--batch", type=int, default=1000, help="claims per Grouper.add")
+    args = parser.parse_args()
+    ctx = multiprocessing.get_context("spawn")  # a fresh process per measurement
+    for mode in ("all at once", f"batches of {args.batch}"):
+        times: list[float] = []
+        for n in args.sizes:
+            with ctx.Pool(1) as pool:
+                seconds, _, f1 = pool.apply(_child, ((n, mode, args.batch, False),))
+            with ctx.Pool(1) as pool:
+                _, peak, _ = pool.apply(_child, ((n, mode, args.batch, True),))
+            line = f"{mode:>18}  n={n:>7}  time={seconds:8.2f} s  peak={peak:7.1f} MB  F1={f1:.3f}"
+            if times:
+                growth = math.log(seconds / times[-1]) / math.log(n / args.sizes[len(times) - 1])
+                line += f"  growth from n={args.sizes[len(times) - 1]}: {growth:.2f}"
+            times.append(seconds)
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

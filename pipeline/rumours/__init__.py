@@ -1,0 +1,27 @@
+"""Rumours: player identity, and claims grouped into one rumour per move.
+
+A rumour is a player to a destination club in a transfer window, whatever the articles
+call the player. Pure: no I/O, no clock. The map:
+
+    values.py    ClaimRef in; Player, Rumour, Grouping, GroupingUpdate out; window rule
+    names.py     folding names and the fuzzy rules (thresholds and their examples)
+    blocks.py    which name forms could be one player, kept up incrementally
+    resolve.py   one block's claims -> its players and rumours
+    grouper.py   Grouper (a batch at a time) and group_claims (all at once)
+"""
+
+from .grouper import Grouper, group_claims
+from .names import name_key
+from .values import ClaimRef, Grouping, GroupingUpdate, Player, Rumour, window_of
+
+__all__ = [
+    "ClaimRef",
+    "Grouper",
+    "Grouping",
+    "GroupingUpdate",
+    "Player",
+    "Rumour",
+    "group_claims",
+    "name_key",
+    "window_of",
+]

@@ -1,0 +1,170 @@
+"""Blocks: the groups of name forms that may be one player, kept up as forms arrive.
+
+Owns `Blocks`, an incremental union-find over folded name forms, and the registry of
+*cross links*. Pairs are found through keys, never by scanning all forms, and joined only
+when a rule of `names.py` actually relates the two strings, so a block is a player's
+spellings, not a surname's every bearer, and adding a form costs a few look-ups.
+
+* Full names ("marcus thuram") join when one is a slip of the other ("markus thuram",
+  "joe gomex"/"joe gomez": keyed by all words but one, and that one's one-edit keys)
+  or part of the other ("kolo muani"/"randal kolo muani": keyed by the surname, and
+  compared only between names of different lengths).
+  "marcus thuram" and "khephren thuram" share a surname and stay in separate blocks.
+* One-word forms join each other likewise: "vlahovic"/"vlahovich", "kvara"/
+  "kvaratskhelia".
+* A one-word form is cross-linked, not joined, to the full names it may stand for: its
+  surname ("thuram" -> every Thuram), a first name ("lautaro" -> "lautaro martinez"), a
+  nickname cut from a surname ("kvara" -> "khvicha kvaratskhelia"). Joining on these
+  would put every Martínez - and through first names every Marcus - into one block. The
+  one-word form depends on the blocks it links to; they do not depend on it.
+
+Blocks are connected components of a relation between strings, over the *set* of forms:
+they do not depend on arrival order, and only ever grow by merging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .names import (
+    MIN_WORD_LEN,
+    NICKNAME_MIN_LEN,
+    contained_in,
+    edits,
+    matches,
+    near_keys,
+    prefixes,
+)
+
+
+def _related(f: tuple[str, ...], g: tuple[str, ...]) -> bool:
+    return (matches(f, g) is not None or contained_in(f, g) is not None
+            or contained_in(g, f) is not None)
+
+
+def _join_keys(words: tuple[str, ...]) -> list[str]:
+    """Keys shared by any two forms of one length that `matches` may relate: the same
+    words but one, and that one within an edit ("joe gomex"/"joe gomez")."""
+    if len(words) == 1:
+        return [f"n:{k}" for k in near_keys(words[0])]
+    keys = []
+    for i, word in enumerate(words):
+        head, tail = " ".join(words[:i]), " ".join(words[i + 1:])
+        keys += [f"e:{len(words)}|{head}|{k}|{tail}" for k in edits(word)]
+    return keys
+
+
+def _offered(words: tuple[str, ...]) -> list[str]:
+    """What a full name offers one-word forms: its surname, other words and surname cuts."""
+    if len(words) == 1:
+        return []
+    return ([f"m:{k}" for k in near_keys(words[-1])]
+            + [f"w:{w}" for w in sorted(set(words[:-1])) if len(w) >= MIN_WORD_LEN]
+            + [f"c:{p}" for p in prefixes(words[-1])])
+
+
+def _sought(word: str) -> list[str]:
+    """What a one-word form looks for among full names."""
+    keys = [f"m:{k}" for k in near_keys(word)] + [f"w:{word}"]
+    return keys + ([f"c:{word}"] if len(word) >= NICKNAME_MIN_LEN else [])
+
+
+class Blocks:
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._parent: list[int] = []
+        self._size: list[int] = []
+        self._joinable: dict[str, list[str]] = {}  # join key -> forms holding it
+        self._surnamed: dict[tuple[str, int], list[str]] = {}  # (surname key, words) -> names
+        self._lengths: set[int] = set()  # how many words full names have had
+        self._cross: dict[str, dict[str, int]] = {}  # one-word form -> full names it seeks
+        self._cut_of: dict[str, list[str]] = {}  # cut -> one-word forms it is a cut of
+        self._offers: dict[str, list[str]] = {}  # cross key -> full names offering it
+        self._seekers: dict[str, list[str]] = {}  # cross key -> one-word forms seeking it
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def block_of(self, form: str) -> int:
+        return self._find(self._ids[form])
+
+    def add(self, form: str) -> tuple[int, list[tuple[int, int]], set[str]]:
+        """Add a new form. Returns its block, the merges it caused in order as (absorbed,
+        surviving) blocks, and the one-word forms whose cross links may have grown."""
+        if form in self._ids:
+            raise ValueError(f"form {form!r} added twice")
+        words = tuple(form.split())
+        me = len(self._parent)
+        self._ids[form] = me
+        self._parent.append(me)
+        self._size.append(1)
+        merges: list[tuple[int, int]] = []
+        kin: list[Iterable[str]] = []
+        for key in _join_keys(words):
+            kin.append(self._joinable.get(key, ()))
+            self._joinable.setdefault(key, []).append(form)
+        if len(words) > 1:  # a shorter or longer full name with a close surname
+            for key in near_keys(words[-1]):
+                kin.extend(self._surnamed.get((key, n), ()) for n in self._lengths
+                           if n != len(words))
+                self._surnamed.setdefault((key, len(words)), []).append(form)
+            self._lengths.add(len(words))
+        else:  # nicknames: "kvara" is a cut of "kvaratskhelia", and back
+            kin.append(self._cut_of.get(words[0], ()))
+            kin.append(p for p in prefixes(words[0]) if p in self._ids)
+            for p in prefixes(words[0]):
+                self._cut_of.setdefault(p, []).append(form)
+        for group in kin:
+            for other in group:
+                if self._find(self._ids[other]) != self._find(me) and \
+                        _related(words, tuple(other.split())):
+                    self._union(me, self._ids[other], merges)
+        linked: set[str] = set()
+        for key in _offered(words):
+            self._offers.setdefault(key, []).append(form)
+            linked.update(self._seekers.get(key, ()))
+        if len(words) == 1:
+            for key in _sought(words[0]):
+                self._seekers.setdefault(key, []).append(form)
+            linked.add(form)
+        for single in linked:
+            self._cross.pop(single, None)
+        return self._find(me), merges, linked
+
+    def cross(self, single: str) -> Mapping[str, int]:
+        """The full names a one-word form may stand for, with the tier of each link
+        (kept until a new full name offers one of the keys it seeks)."""
+        found = self._cross.get(single)
+        if found is None:
+            word = (single,)
+            found = self._cross[single] = {}
+            for key in _sought(single):
+                for g in self._offers.get(key, ()):
+                    tier = contained_in(word, tuple(g.split()))
+                    if tier is not None:
+                        found[g] = tier
+        return found
+
+    def seekers(self, form: str) -> set[str]:
+        """The one-word forms whose cross links reach this full name."""
+        return {s for key in _offered(tuple(form.split())) for s in self._seekers.get(key, ())
+                if form in self.cross(s)}
+
+    def _find(self, form_id: int) -> int:
+        parent = self._parent
+        root = form_id
+        while parent[root] != root:
+            root = parent[root]
+        while parent[form_id] != root:  # path compression
+            parent[form_id], form_id = root, parent[form_id]
+        return root
+
+    def _union(self, a: int, b: int, merges: list[tuple[int, int]]) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        if self._size[ra] < self._size[rb]:
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+        merges.append((rb, ra))

@@ -1,0 +1,385 @@
+"""Grouping claims into rumours, all at once or a batch at a time, with one result.
+
+Owns `Grouper` (incremental) and `group_claims` (everything at once: one `Grouper.add`).
+
+The result is a function of the *set* of claims, by construction:
+
+* what identity reads is an aggregate of claims that does not care about order - per
+  name form, the set of clubs its claims name and how many there are - and which
+  articles hold which claims;
+* blocks (`blocks.py`) are connected components over the set of forms;
+* a block's `Identity` is a pure function of its forms' club sets, recomputed whenever
+  one of them changes (a new form, a new club, a merge, a new cross link);
+* a player id is a pure function of its cluster and the claim counts;
+* each partial claim's decision is a pure function (`identity.choose`) of the claim and
+  its form's *context* - the candidate players with their tiers and clubs - plus which
+  candidates its article names in full. A decision is kept only while that context is
+  equal and no claim joined its article; otherwise it is taken again.
+
+So a batch re-does exactly the work whose inputs it changed, and any order or split of
+the same claims ends in the same `Grouping`; the property tests check it. The cost of a
+batch is its claims plus the forms of the blocks it changes, not the claims already in
+them - near-linear overall, as `benchmarks/rumours_bench.py` measures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from .blocks import Blocks
+from .identity import Cluster, Facts, Identity, Profile, choose, cross_tiers, identify
+from .ledger import Ledger
+from .names import name_key, usable
+from .values import ClaimRef, Grouping, GroupingUpdate
+
+
+@dataclass(frozen=True)
+class _Full:
+    """A full form's context: its claims all belong to its cluster."""
+
+    cluster: Cluster
+
+
+@dataclass(frozen=True)
+class _Options:
+    """A partial or crossing form's context: the candidate players, with their tiers and
+    clubs - everything `identity.choose` reads besides the claim and its article."""
+
+    options: tuple[tuple[str, int, Profile], ...]  # (player id, tier, clubs)
+
+
+Context = _Full | _Options
+
+
+def form_of(ref: ClaimRef) -> str:
+    """The folded name a claim is grouped by: the extractor's key, else the name."""
+    return name_key(ref.claim.player_key or ref.claim.player)
+
+
+def player_id(form: str) -> str:
+    return "-".join(form.split())
+
+
+class _Form:
+    """What the claims of one name form add up to."""
+
+    __slots__ = ("claim_ids", "from_clubs", "spellings", "to_clubs", "words")
+
+    def __init__(self, form: str) -> None:
+        self.words = len(form.split())
+        self.claim_ids: list[int] = []
+        self.from_clubs: set[str] = set()
+        self.to_clubs: set[str] = set()
+        self.spellings: Counter[str] = Counter()
+
+    def add(self, ref: ClaimRef) -> bool:
+        """Count a claim in; True when it names a club this form had not named."""
+        self.claim_ids.append(ref.claim_id)
+        self.spellings[ref.claim.player] += 1
+        new = False
+        for clubs, club in ((self.from_clubs, ref.claim.from_club),
+                            (self.to_clubs, ref.claim.to_club)):
+            if club and club not in clubs:
+                clubs.add(club)
+                new = True
+        return new
+
+    def facts(self, form: str) -> Facts:
+        return Facts(form, frozenset(self.from_clubs), frozenset(self.to_clubs))
+
+
+class _IdentityOf(Mapping[str, Identity]):
+    """form -> the identity of its block, without materialising the mapping."""
+
+    def __init__(self, grouper: Grouper) -> None:
+        self._g = grouper
+
+    def __getitem__(self, form: str) -> Identity:
+        return self._g._identity[self._g._blocks.block_of(form)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._g._forms)
+
+    def __len__(self) -> int:
+        return len(self._g._forms)
+
+
+class Grouper:
+    """Claims in, rumours out, incrementally. Not thread-safe; holds every claim added.
+
+    `add(batch)` returns a `GroupingUpdate`: the players and rumours the batch created or
+    changed, the ids it made disappear, and the batch's claims that join no rumour.
+    `grouping()` returns the full current `Grouping`. Adding a claim id again with the
+    same content is a no-op (ingest may repeat); with other content it raises
+    ValueError, since the store's ids are stable."""
+
+    def __init__(self) -> None:
+        self._claims: dict[int, ClaimRef] = {}
+        self._blocks = Blocks()
+        self._forms: dict[str, _Form] = {}
+        self._block_forms: dict[int, list[str]] = {}
+        self._identity: dict[int, Identity] = {}
+        self._context: dict[str, Context] = {}  # form -> what decided its claims
+        self._form_player: dict[str, str] = {}  # full form -> player its claims are under
+        self._cluster_player: dict[Cluster, str] = {}
+        self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
+        self._anchored: dict[str, set[Cluster]] = {}  # surname -> players spelling it two ways
+        self._owner: dict[int, str] = {}  # claim -> player it is placed under
+        self._placed: dict[str, set[int]] = {}  # player -> claims placed under it
+        self._by_article: dict[int, list[int]] = {}
+        self._ledger = Ledger(self._claims)
+        self._unassigned: list[int] = []
+        self._full: Grouping | None = None
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def add(self, batch: Iterable[ClaimRef]) -> GroupingUpdate:
+        new, unassigned, changed, linked = self._ingest(batch)
+        counted = {form_of(ref) for ref in new}
+        for single in linked:  # a form that starts crossing changes its block's identity
+            root = self._blocks.block_of(single)
+            identity = self._identity.get(root)
+            if identity is None or single not in identity.crossing:
+                changed.add(root)
+        renamed = self._identify(changed, counted)
+        targets = self._decide(new, changed, linked, renamed)
+        touched = {player_id(f) for f in counted} | {self._cluster_player[c] for c in renamed}
+        for claim_id, pid in targets.items():
+            old_pid = self._owner.get(claim_id)
+            if old_pid == pid:
+                continue
+            ref = self._claims[claim_id]
+            if old_pid is not None:
+                self._ledger.unplace(ref, old_pid)
+                self._placed[old_pid].discard(claim_id)
+                if not self._placed[old_pid]:
+                    del self._placed[old_pid]
+            self._ledger.place(ref, pid)
+            self._placed.setdefault(pid, set()).add(claim_id)
+            self._owner[claim_id] = pid
+            touched.add(pid)
+        for pid in touched:  # a player's name is the best spelling of its own form
+            if self._ledger.has_player(pid):
+                form = pid.replace("-", " ")
+                self._ledger.name(pid, best_spelling(form, self._forms[form].spellings))
+        self._unassigned.extend(unassigned)
+        self._full = None
+        changes = self._ledger.flush()
+        return GroupingUpdate(changes.players, changes.rumours, tuple(sorted(unassigned)),
+                              changes.removed_player_ids, changes.removed_rumour_ids)
+
+    def grouping(self) -> Grouping:
+        if self._full is None:
+            self._full = Grouping(tuple(self._ledger.players()), tuple(self._ledger.rumours()),
+                                  tuple(sorted(self._unassigned)))
+        return self._full
+
+    # ------------------------------------------------------------ the steps of `add`
+
+    def _ingest(self, batch: Iterable[ClaimRef]) -> tuple[list[ClaimRef], list[int], set[int],
+                                                            set[str]]:
+        """Count the batch's claims into their forms and blocks. Returns the new claims,
+        those joining no rumour, the blocks whose identity inputs changed, and the
+        one-word forms whose cross links grew."""
+        new: list[ClaimRef] = []
+        unassigned: list[int] = []
+        changed: set[int] = set()
+        linked: set[str] = set()
+        for ref in batch:
+            known = self._claims.get(ref.claim_id)
+            if known is not None:
+                if known != ref:
+                    raise ValueError(f"claim {ref.claim_id} added twice with different content")
+                continue
+            self._claims[ref.claim_id] = ref
+            form = form_of(ref)
+            if not usable(tuple(form.split())):
+                unassigned.append(ref.claim_id)
+                continue
+            if ref.claim.to_club is None:
+                unassigned.append(ref.claim_id)
+            state = self._forms.get(form)
+            if state is None:
+                state = self._forms[form] = _Form(form)
+                block, merges, more = self._blocks.add(form)
+                for absorbed, survivor in merges:
+                    self._block_forms.setdefault(survivor, []).extend(
+                        self._block_forms.pop(absorbed, ()))
+                    self._identity.pop(absorbed, None)
+                    changed.add(survivor)
+                self._block_forms.setdefault(block, []).append(form)
+                changed.add(block)
+                linked |= more
+            # Identity reads the clubs of full forms only (clusters and profiles), so a
+            # new club on a partial or crossing form changes nothing it computed.
+            if state.add(ref) and form in self._cluster_of_form:
+                changed.add(self._blocks.block_of(form))
+            self._by_article.setdefault(ref.article_id, []).append(ref.claim_id)
+            new.append(ref)
+        return new, unassigned, {b for b in changed if b in self._block_forms}, linked
+
+    def _identify(self, blocks: set[int], counted: set[str]) -> dict[Cluster, str]:
+        """New identities for `blocks`, and player ids for their clusters and for those
+        whose claim counts changed. Returns the clusters that kept their forms but
+        changed player id, with the old id."""
+        before: dict[Cluster, str] = {}  # the recomputed blocks' clusters and their ids
+        for root in blocks:
+            forms = self._block_forms[root]
+            for f in forms:
+                old = self._cluster_of_form.pop(f, None)
+                if old is not None and old in self._cluster_player:
+                    before[old] = self._cluster_player.pop(old)
+            linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
+            identity = identify((self._forms[f].facts(f) for f in forms), linked)
+            self._identity[root] = identity
+            self._cluster_of_form.update(identity.cluster_of)
+        for cluster in before:
+            for word in _anchors(cluster):
+                self._anchored[word].discard(cluster)
+        recount: set[Cluster] = set()
+        for root in blocks:
+            for cluster in self._identity[root].clusters:
+                recount.add(cluster)
+                for word in _anchors(cluster):
+                    self._anchored.setdefault(word, set()).add(cluster)
+        for f in counted:
+            identity = self._identity[self._blocks.block_of(f)]
+            if f in identity.cluster_of:
+                recount.add(identity.cluster_of[f])
+            recount.update(identity.partial.get(f, ()))
+            recount.update(self._anchored.get(f, ()))  # a bare surname backs its spelling
+        renamed: dict[Cluster, str] = {}
+        for cluster in recount:
+            pid = player_id(self._canonical(cluster))
+            was = before[cluster] if cluster in before else self._cluster_player.get(cluster)
+            if was is not None and was != pid:
+                renamed[cluster] = was
+            self._cluster_player[cluster] = pid
+        return renamed
+
+    def _decide(self, new: list[ClaimRef], blocks: set[int], linked: set[str],
+                renamed: dict[Cluster, str]) -> dict[int, str]:
+        """Where each claim whose inputs changed now belongs: claim id -> player id."""
+        recheck = set(linked)
+        # Contexts name candidates by player id: a renamed player's block and seekers are
+        # looked at again, as are those of every block whose identity changed.
+        for root in blocks | {self._blocks.block_of(c[0]) for c in renamed}:
+            for f in self._block_forms[root]:
+                recheck.add(f)
+                recheck |= self._blocks.seekers(f)
+        targets: dict[int, str] = {}
+        articles = {ref.article_id for ref in new}
+        # Full forms first: their players follow from identity and counts alone. When a
+        # full form changes player, the partial claims of its articles may decide anew.
+        choosers: list[tuple[str, _Options]] = []
+        for f in sorted(recheck):
+            context = self._context_of(f)
+            if isinstance(context, _Options):
+                choosers.append((f, context))
+                continue
+            self._context[f] = context
+            pid = self._cluster_player[context.cluster]
+            if self._form_player.get(f) != pid:
+                self._form_player[f] = pid
+                self._move(self._forms[f].claim_ids, pid, targets, articles)
+        for cluster, old in renamed.items():
+            pid = self._cluster_player[cluster]
+            self._form_player.update((f, pid) for f in cluster)
+            self._move(self._placed.get(old, ()), pid, targets, articles)
+        for f, context in choosers:
+            if context == self._context.get(f):
+                continue
+            self._context[f] = context
+            self._form_player.pop(f, None)
+            targets.update((c, self._choose(c, f, context)) for c in self._forms[f].claim_ids)
+        for ref in new:
+            if ref.claim_id not in targets:
+                f = form_of(ref)
+                context = self._context[f]
+                targets[ref.claim_id] = self._form_player[f] if isinstance(context, _Full) \
+                    else self._choose(ref.claim_id, f, context)
+        for article in articles:
+            for claim_id in self._by_article[article]:
+                f = form_of(self._claims[claim_id])
+                context = self._context[f]
+                if claim_id not in targets and isinstance(context, _Options):
+                    targets[claim_id] = self._choose(claim_id, f, context)
+        return targets
+
+    def _move(self, claim_ids: Iterable[int], pid: str, targets: dict[int, str],
+              articles: set[int]) -> None:
+        for claim_id in claim_ids:
+            targets[claim_id] = pid
+            articles.add(self._claims[claim_id].article_id)
+
+    # ------------------------------------------------------------ helpers
+
+    def _context_of(self, form: str) -> Context:
+        identity = self._identity[self._blocks.block_of(form)]
+        if form in identity.cluster_of:
+            return _Full(identity.cluster_of[form])
+        if form in identity.partial:
+            tiers: Mapping[Cluster, int] = identity.partial[form]
+        else:
+            tiers = cross_tiers(self._blocks.cross(form), _IdentityOf(self))
+        # Candidates by player id, not by cluster: a new misspelling joining a player
+        # changes neither its id nor its clubs, and then nothing here needs deciding.
+        options = []
+        for cluster, tier in tiers.items():
+            profile = self._identity[self._blocks.block_of(cluster[0])].profiles[cluster]
+            options.append((self._cluster_player[cluster], tier, profile))
+        return _Options(tuple(sorted(options, key=lambda o: o[0])))
+
+    def _choose(self, claim_id: int, form: str, context: _Options) -> str:
+        ref = self._claims[claim_id]
+        tiers = {pid: t for pid, t, _ in context.options}
+        profiles = {pid: p for pid, _, p in context.options}
+        here = set()
+        for other in self._by_article[ref.article_id]:
+            cluster = self._cluster_of_form.get(form_of(self._claims[other]))
+            if cluster is not None and self._cluster_player[cluster] in tiers:
+                here.add(self._cluster_player[cluster])
+        chosen = choose(ref.claim.from_club, ref.claim.to_club, tiers, profiles, here)
+        return player_id(form) if chosen is None else chosen
+
+    def _canonical(self, cluster: Cluster) -> str:
+        """The full form naming a player: the most claims spelling it out, counting the
+        partial claims that sit exactly inside it - "Kolo Muani" backs "randal kolo
+        muani", a bare "Gomez" backs "joe gomez", not a misspelt "joe gomex"; then the
+        most words; then alphabetical."""
+        identity = self._identity[self._blocks.block_of(cluster[0])]
+        split = len(_anchors(cluster)) > 1
+
+        def support(g: str) -> int:
+            bare = self._forms.get(g.split()[-1]) if split else None
+            return len(self._forms[g].claim_ids) + sum(
+                len(self._forms[f].claim_ids) for f in identity.backers.get(g, ())
+            ) + (len(bare.claim_ids) if bare is not None else 0)
+
+        return min(cluster, key=lambda g: (-support(g), -self._forms[g].words, g))
+
+
+def _anchors(cluster: Cluster) -> set[str]:
+    """The surnames of a player's forms, when they differ ("gomez", "gomex"): a bare
+    surname's claims can then tell the right spelling from the slip."""
+    words = {f.split()[-1] for f in cluster if " " in f}
+    return words if len(words) > 1 else set()
+
+
+def best_spelling(form: str, spellings: Counter[str]) -> str:
+    """How to write a player: the commonest spelling of its form, one with diacritics
+    first (diacritics are never added by mistake); else the form in capitals."""
+    written = [s for s in spellings if name_key(s) == form]
+    if not written:
+        return " ".join(w.capitalize() for w in form.split())
+    return min(written, key=lambda s: (s.isascii(), -spellings[s], s))
+
+
+def group_claims(claims: Iterable[ClaimRef]) -> Grouping:
+    """Group everything at once: the same result as any sequence of `Grouper.add`."""
+    grouper = Grouper()
+    grouper.add(claims)
+    return grouper.grouping()
