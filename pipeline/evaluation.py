@@ -13,8 +13,9 @@ from_club, stage, fee (within 5 %) and cites over the fully matched claims.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ from pipeline.claims.clubs import ClubIndex, default_clubs
 from pipeline.claims.sentences import key as name_key
 from pipeline.corpus import CorpusServer
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.model import Claim
-from pipeline.run import fetch_pass
+from pipeline.learning import auc, brier
+from pipeline.metrics import bcubed
+from pipeline.model import BoardRow, Claim
+from pipeline.run import fetch_pass, regroup, score
+from pipeline.scoring import POSITIVE_STAGES, Report, origins
 from pipeline.sources import Sources
 from pipeline.store import Store
 
@@ -88,6 +92,14 @@ def score_claims(predicted: Mapping[Any, Sequence[Claim]],
                  gold: Mapping[Any, Sequence[GoldClaim]],
                  source_names: Mapping[str, str] | None = None) -> list[Figure]:
     """Claim precision/recall and field accuracies; articles are keyed alike in both maps."""
+    return match_claims(predicted, gold, source_names)[0]
+
+
+def match_claims(predicted: Mapping[Any, Sequence[Claim]],
+                 gold: Mapping[Any, Sequence[GoldClaim]],
+                 source_names: Mapping[str, str] | None = None
+                 ) -> tuple[list[Figure], list[tuple[Claim, GoldClaim]]]:
+    """The figures, and the matched (predicted, gold) pairs."""
     source_names = source_names or {}
     n_pred = sum(len(v) for v in predicted.values())
     n_gold = sum(len(v) for v in gold.values())
@@ -101,7 +113,7 @@ def score_claims(predicted: Mapping[Any, Sequence[Claim]],
             hit = next((p for p in free if same_player(p.player_key, g.player)
                         and p.to_club == g.to_club), None)
             if hit is not None:
-                free.remove(hit)
+                free = [x for x in free if x is not hit]  # by identity: twins may be equal
                 matched.append((hit, g))
                 to_club_right += 1
                 to_club_total += 1
@@ -110,7 +122,7 @@ def score_claims(predicted: Mapping[Any, Sequence[Claim]],
                 continue
             hit = next((p for p in free if same_player(p.player_key, g.player)), None)
             if hit is not None:
-                free.remove(hit)
+                free = [x for x in free if x is not hit]  # by identity: twins may be equal
                 to_club_total += 1
 
     def accuracy(name: str, right: int) -> Figure:
@@ -125,7 +137,7 @@ def score_claims(predicted: Mapping[Any, Sequence[Claim]],
         accuracy("stage", sum(p.stage == g.stage for p, g in matched)),
         accuracy("fee", sum(same_fee(p.fee_eur, g.fee_eur) for p, g in matched)),
         accuracy("cites", sum(same_source(p.cites, g.cites, source_names) for p, g in matched)),
-    ]
+    ], matched
 
 
 def load_gold(corpus_dir: Path, clubs: ClubIndex) -> dict[tuple[str, str], list[GoldClaim]]:
@@ -146,9 +158,12 @@ def load_gold(corpus_dir: Path, clubs: ClubIndex) -> dict[tuple[str, str], list[
 
 def source_names(sources: Sources) -> dict[str, str]:
     names: dict[str, str] = {}
-    for s in [*sources.outlets, *sources.journalists]:
-        for name in (s.name, *s.aliases):
-            names.setdefault(name_key(name), s.id)
+    known: list[tuple[str, str, tuple[str, ...]]] = [
+        *((o.id, o.name, o.aliases) for o in sources.outlets),
+        *((j.id, j.name, j.aliases) for j in sources.journalists)]
+    for ident, display, aliases in known:
+        for name in (display, *aliases):
+            names.setdefault(name_key(name), ident)
     return names
 
 
@@ -166,12 +181,75 @@ class EvalReport:
         return {f.name: round(f.value, 6) for f in self.figures}
 
 
+def gold_independent(corpus_dir: Path, names: Mapping[str, str]) -> dict[str, int]:
+    """Per move, the independent origins among its supporting gold claims.
+
+    The same rule as the scorer's (pipeline.scoring.origins) applied to the labels: a
+    relay counts toward what it relays, through relays of relays; a copy toward its
+    original. So the comparison measures what voci read, not a second definition.
+    """
+    gold = yaml.safe_load((corpus_dir / "gold.yaml").read_text(encoding="utf-8"))
+    article_no = {a["id"]: n for n, a in enumerate(gold["articles"], start=1)}
+    by_move: dict[str, list[Report]] = {}
+    claim_no = 0
+    for a in gold["articles"]:
+        when = dt.datetime.fromisoformat(str(a["published"])).astimezone(dt.UTC)
+        for c in a.get("claims", []):
+            claim_no += 1
+            cited = c.get("cites")
+            cites_id = names.get(name_key(cited)) if cited else None
+            by_move.setdefault(c["move"], []).append(Report(
+                claim_no, article_no[a["id"]], a["outlet"], when, c["stage"],
+                cites_id=cites_id, cites=cited if cites_id is None else None,
+                copy_of=article_no.get(a.get("copy_of", "")),
+            ))
+    out = {}
+    for move, reports in by_move.items():
+        origin = origins(reports)
+        out[move] = len({origin[r.claim_id] for r in reports if r.stage in POSITIVE_STAGES})
+    return out
+
+
+def score_moves(corpus_dir: Path, matched_rumours: Mapping[str, list[str]],
+                board: Mapping[str, BoardRow], names: Mapping[str, str]) -> list[Figure]:
+    """AUC and Brier over confirmed/collapsed moves, n_independent error, official moves.
+
+    `matched_rumours`: move -> the rumour ids of the predicted claims matched to its gold
+    claims; a move is represented by the rumour most of them joined.
+    """
+    gold = yaml.safe_load((corpus_dir / "gold.yaml").read_text(encoding="utf-8"))
+    official = {c["move"] for a in gold["articles"] for c in a.get("claims", [])
+                if c["stage"] == "official"}
+    independent = gold_independent(corpus_dir, names)
+    pairs: list[tuple[float, bool]] = []
+    errors: list[int] = []
+    official_p: list[float] = []
+    for move, info in gold["moves"].items():
+        ids = [r for r in matched_rumours.get(move, []) if r in board]
+        row = board[max(sorted(set(ids)), key=ids.count)] if ids else None
+        p = row.probability if row else 0.0
+        if info["outcome"] in ("confirmed", "collapsed"):
+            pairs.append((p, info["outcome"] == "confirmed"))
+        if row is not None:
+            errors.append(abs(row.n_independent - independent.get(move, 0)))
+        if move in official:
+            official_p.append(p)
+    return [
+        Figure("auc", auc(pairs), len(pairs)),
+        Figure("brier", brier(pairs), len(pairs)),
+        Figure("n_independent_mae", sum(errors) / len(errors) if errors else math.nan,
+               len(errors)),
+        Figure("official_min_probability", min(official_p) if official_p else math.nan,
+               len(official_p)),
+    ]
+
+
 def evaluate(corpus_dir: str | Path, *, journalists_from: Sources | None = None,
              workdir: str | Path | None = None) -> EvalReport:
     """Serve the corpus, run voci over it into a temporary SQLite file, score the result.
 
     `journalists_from`: a sources file whose journalists articles may cite (the corpus
-    defines only its outlets).
+    defines only its outlets). Rumours are scored as of the corpus's `as_of`.
     """
     corpus_dir = Path(corpus_dir).resolve()
     clubs = default_clubs()
@@ -179,13 +257,37 @@ def evaluate(corpus_dir: str | Path, *, journalists_from: Sources | None = None,
         sources = server.sources()
         if journalists_from is not None:
             sources = replace(sources, journalists=journalists_from.journalists)
+        as_of = dt.datetime.fromisoformat(str(server.gold["as_of"])).astimezone(dt.UTC)
         # Our own loopback server: no need to be gentle, but keep every other guard.
         config = FetchConfig(user_agent=USER_AGENT, min_host_delay=0.0)
         with Store(f"sqlite:///{Path(tmp) / 'eval.db'}") as store, Fetcher(config) as fetcher:
-            fetch_pass(sources, store, fetcher, now=dt.datetime.now(dt.UTC))
+            fetch_pass(sources, store, fetcher, now=as_of)
+            regroup(store)
+            score(sources, store, as_of=as_of, scored_at=as_of)
             articles = {a.id: (a.outlet_id, urlsplit(a.url).path) for a in store.articles()}
-            stored = store.claims_by_article()
-    predicted = {articles[aid]: claims for aid, claims in stored.items()}
+            stored = store.stored_claims()
+            rumour_of = {c: r.id for r in store.rumours() for c in r.claim_ids}
+            board = {row.rumour_id: row for row in store.board()}
+    predicted: dict[tuple[str, str], list[Claim]] = {}
+    claim_id: dict[int, int] = {}  # id(Claim object) -> stored claim id
+    for c in stored:
+        predicted.setdefault(articles[c.article_id], []).append(c.claim)
+        claim_id[id(c.claim)] = c.claim_id
     gold = load_gold(corpus_dir, clubs)
-    figures = score_claims(predicted, gold, source_names(sources))
+    names = source_names(sources)
+    figures, matched = match_claims(predicted, gold, names)
+    # Grouping: B-cubed of rumours against gold moves, over the matched claims (a claim
+    # that joined no rumour is a cluster of its own).
+    item_rumour: dict[Hashable, Hashable] = {n: rumour_of.get(claim_id[id(p)], f"alone:{n}")
+                   for n, (p, _) in enumerate(matched)}
+    item_move: dict[Hashable, Hashable] = {n: g.move for n, (_, g) in enumerate(matched)}
+    grouping = bcubed(item_rumour, item_move)
+    figures += [Figure("bcubed_precision", grouping.precision, len(matched)),
+                Figure("bcubed_recall", grouping.recall, len(matched)),
+                Figure("bcubed_f1", grouping.f1, len(matched))]
+    matched_rumours: dict[str, list[str]] = {}
+    for p, g in matched:
+        if claim_id[id(p)] in rumour_of:
+            matched_rumours.setdefault(g.move, []).append(rumour_of[claim_id[id(p)]])
+    figures += score_moves(corpus_dir, matched_rumours, board, names)
     return EvalReport(corpus_dir.name, len(articles), tuple(figures))

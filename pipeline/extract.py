@@ -85,7 +85,7 @@ def _body_text(body: Any, fallback: str) -> str:
     """
     if body is None:
         return tidy(fallback.replace("\n", "\n\n"))
-    blocks = []
+    blocks: list[str] = []
     for element in body:
         if element.tag == "head":
             continue

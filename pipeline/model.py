@@ -143,3 +143,38 @@ class Claim:
     cites_id: str | None = None
     hedged: bool = False
     evidence: tuple[str, ...] = field(default=())  # the sentence(s) the claim rests on
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A stored claim with what grouping and scoring need of its article."""
+
+    claim_id: int
+    article_id: int
+    outlet_id: str
+    published_at: dt.datetime  # the article's, else when it was fetched
+    copy_of_id: int | None  # the article this one copies word for word
+    copy_of_outlet: str | None
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One row of the rumour board (the rumour_board view)."""
+
+    rumour_id: str
+    player: str
+    from_club: str | None
+    to_club: str
+    window: str
+    probability: float
+    stage: str | None
+    fee_eur: int | None
+    n_reports: int
+    n_outlets: int
+    n_independent: int
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    status: str
+    scored_at: dt.datetime
+    reason: str

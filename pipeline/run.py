@@ -25,10 +25,13 @@ from pipeline.claims import KnownSource, extract_claims
 from pipeline.extract import ExtractionError, extract_page, normalize_url
 from pipeline.fetch import Fetcher, FetchResult
 from pipeline.fetch.feeds import FeedParseError, parse_feed
-from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed
+from pipeline.learning import Outcome, Posterior, posteriors
+from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed, StoredClaim
+from pipeline.rumours import ClaimRef, Grouping, group_claims
 from pipeline.schedule import next_due
+from pipeline.scoring import UNKNOWN_RELIABILITY, Report, RumourFacts, Score, score_all
 from pipeline.sources import Outlet, Sources
-from pipeline.store import FeedFetch, Store
+from pipeline.store import FeedFetch, PlayerRecord, RumourRecord, ScoreRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -116,18 +119,22 @@ class _PageJob:
 class _FeedTally:
     state: FeedState
     report: FeedReport
+    fetch: FeedFetch  # recorded once every page of the feed is stored
     pending: int = 0
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.datetime,
                progress: Progress | None = None,
-               clock: Callable[[], dt.datetime] | None = None) -> PassSummary:
-    """Fetch every active feed once and store the new articles they list."""
+               clock: Callable[[], dt.datetime] | None = None,
+               due_only: bool = False,
+               feed_ids: Iterable[int] | None = None) -> PassSummary:
+    """Fetch every active feed once (`due_only`: those due by `now`; `feed_ids`: these
+    only), store the new articles they list."""
     progress = progress or Progress()
     clock = clock or (lambda: now)
     store.sync_sources(sources, now)
-    states = store.feeds_for_update()
+    states = store.feeds_for_update(due_by=now if due_only else None, feed_ids=feed_ids)
     outlets = {o.id: o for o in sources.outlets}
     progress.feeds_started(len(states))
     tallies: dict[int, _FeedTally] = {}
@@ -148,7 +155,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     tally = _record_feed(store, item, result, parsed, error, clock())
                     tallies[item.feed_id] = tally
                     if parsed is None:
-                        progress.feed_done(tally.report)
+                        progress.feed_done(_complete(store, tally))
                         continue
                     jobs = _new_links(store, parsed.entries, claimed, tally)
                     outlet = outlets[item.outlet_id]
@@ -159,7 +166,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     tally.pending = len(jobs)
                     progress.pages_queued(len(jobs))
                     if not jobs:
-                        progress.feed_done(_finish(tally))
+                        progress.feed_done(_complete(store, tally))
                 else:
                     tally = tallies[item.feed_id]
                     outcome = fut.result()
@@ -170,14 +177,14 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                         failures.append(outcome)
                         tally.counts["failed"] += 1
                     else:
-                        stored = store.add_article(outcome.draft)
-                        if stored.new:
-                            store.replace_claims(stored.id, outcome.claims)
+                        # The article and its claims in one transaction: a kill between
+                        # them would leave an article that is never read again.
+                        stored = store.add_article(outcome.draft, claims=outcome.claims)
                         tally.counts["new" if stored.new else "known"] += 1
                     progress.page_done()
                     tally.pending -= 1
                     if tally.pending == 0:
-                        progress.feed_done(_finish(tally))
+                        progress.feed_done(_complete(store, tally))
     reports = tuple(_finish(tallies[s.feed_id]) for s in states)
     return PassSummary(reports, tuple(failures), fetcher.request_count - requests_before)
 
@@ -273,20 +280,41 @@ def reextract_claims(sources: Sources, store: Store,
 
 def _record_feed(store: Store, state: FeedState, result: FetchResult,
                  parsed: ParsedFeed | None, error: str | None, at: dt.datetime) -> _FeedTally:
+    # Imported here, not at the top: the module's imports are shared with other work.
+    from pipeline.fetch import retry_after_seconds
+    from pipeline.schedule import freshness, unchanged_polls_from
+
     ok = error is None
     failures = 0 if ok else state.failures + 1
-    store.record_feed_fetch(FeedFetch(
+    # Quiet polls are not counted in the feeds table: the count is read back from the
+    # wait chosen last time (see unchanged_polls_from), and grows by one when this poll
+    # brought nothing new either (a 304, or every entry already stored).
+    unchanged = 0
+    if ok and (result.not_modified or parsed is not None):
+        links = {normalize_url(e.link) for e in parsed.entries} if parsed else set()
+        if result.not_modified or not links - store.known_links(links):
+            previous = store.feed(state.feed_id)
+            last_wait = (previous.next_due_at - previous.last_fetched_at
+                         if previous and previous.next_due_at and previous.last_fetched_at
+                         and state.failures == 0 else None)
+            unchanged = unchanged_polls_from(last_wait, state.poll_interval) + 1
+    retry_after = retry_after_seconds(result.retry_after, at)
+    fetch = FeedFetch(
         feed_id=state.feed_id, at=at, status=result.status, ok=ok, error=error,
         etag=result.etag if ok else None, last_modified=result.last_modified if ok else None,
-        next_due_at=next_due(at, state.poll_interval, ok=ok, failures=failures),
-    ))
+        next_due_at=next_due(
+            at, state.poll_interval, ok=ok, failures=failures, unchanged_polls=unchanged,
+            retry_after=None if retry_after is None else dt.timedelta(seconds=retry_after),
+            max_age=freshness(result.max_age, result.age),
+            jitter_seed=f"{state.url} {at.isoformat()}"),
+    )
     outcome = "failed" if not ok else ("not_modified" if result.not_modified else "ok")
     if parsed is not None and parsed.warning:
         log.warning("%s: %s", state.url, parsed.warning)
     report = FeedReport(state.feed_id, state.outlet_id, state.url, outcome, error=error,
                         warning=parsed.warning if parsed else None,
                         entries=len(parsed.entries) if parsed else 0)
-    return _FeedTally(state, report)
+    return _FeedTally(state, report, fetch)
 
 
 def _new_links(store: Store, entries: Iterable[FeedEntry], claimed: set[str],
@@ -300,6 +328,13 @@ def _new_links(store: Store, entries: Iterable[FeedEntry], claimed: set[str],
     fresh = [(link, entry) for link, entry in by_link.items() if link not in known]
     claimed.update(link for link, _ in fresh)
     return fresh
+
+
+def _complete(store: Store, tally: _FeedTally) -> FeedReport:
+    """A feed is done: only now are its validators and next due time stored, so a pass
+    killed half-way through a feed fetches it in full again next time (not a 304)."""
+    store.record_feed_fetch(tally.fetch)
+    return _finish(tally)
 
 
 def _finish(tally: _FeedTally) -> FeedReport:
@@ -328,3 +363,68 @@ class _HostPools:
     def __exit__(self, *exc: object) -> None:
         for pool in self.pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------- rumours and scores
+
+def regroup(store: Store) -> Grouping:
+    """Group every stored claim into rumours and store the grouping.
+
+    Grouping is a function of the set of claims (ids derived from content), so running
+    it over everything after each pass gives the same rumours whatever order the
+    articles came in.
+    """
+    refs = [ClaimRef(c.claim_id, c.article_id, c.outlet_id, c.published_at, c.claim)
+            for c in store.stored_claims()]
+    grouping = group_claims(refs)
+    store.replace_grouping(
+        [PlayerRecord(p.id, p.name, p.spellings) for p in grouping.players],
+        [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
+                      r.first_seen, r.last_seen, r.claim_ids) for r in grouping.rumours])
+    return grouping
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    scores: dict[str, Score]
+    posteriors: dict[str, Posterior]
+
+
+def score(sources: Sources, store: Store, *, as_of: dt.datetime,
+          scored_at: dt.datetime) -> ScoringResult:
+    """Score every rumour as of `as_of`, learning reliabilities from resolved rumours.
+
+    Two rounds: the priors decide which rumours are resolved by `as_of`; what those
+    outcomes teach (posterior reliabilities) then scores every rumour.
+    """
+    claims = {c.claim_id: c for c in store.stored_claims()}
+    facts = [RumourFacts(r.id, r.player_id, r.window,
+                         tuple(_report(claims[c]) for c in r.claim_ids if c in claims))
+             for r in store.rumours()]
+    priors = {**store.outlet_reliabilities(),
+              **{o.id: o.reliability for o in sources.outlets},
+              **{j.id: j.reliability for j in sources.journalists}}
+    names = {**{o.id: o.name for o in sources.outlets},
+             **{j.id: j.name for j in sources.journalists}}
+    first = score_all(facts, priors, as_of=as_of)
+    outcomes = [Outcome(rid, frozenset(e.origin for e in s.evidence
+                                       if e.independent and e.weight > 0),
+                        s.status == "confirmed")
+                for rid, s in first.items() if s.status in ("confirmed", "collapsed", "expired")]
+    learned = posteriors(priors, outcomes, default_prior=UNKNOWN_RELIABILITY)
+    scores = score_all(facts, {k: p.mean for k, p in learned.items()}, as_of=as_of,
+                       names=names)
+    store.replace_scores(
+        [ScoreRecord(rid, s.probability, s.status, s.stage, s.fee_eur, s.n_reports,
+                     s.n_outlets, s.n_independent, s.reason,
+                     tuple((e.claim_id, e.origin, e.independent, e.weight) for e in s.evidence))
+         for rid, s in sorted(scores.items())],
+        as_of=as_of, scored_at=scored_at)
+    return ScoringResult(scores, learned)
+
+
+def _report(c: StoredClaim) -> Report:
+    return Report(claim_id=c.claim_id, article_id=c.article_id, outlet_id=c.outlet_id,
+                  published_at=c.published_at, stage=c.claim.stage, hedged=c.claim.hedged,
+                  fee_eur=c.claim.fee_eur, cites_id=c.claim.cites_id, cites=c.claim.cites,
+                  copy_of=c.copy_of_id, copy_of_outlet=c.copy_of_outlet)

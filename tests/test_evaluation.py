@@ -12,10 +12,13 @@ from pipeline.model import Claim
 from pipeline.sources import load_sources
 from tests.conftest import CORPORA
 
-FLOORS = yaml.safe_load((Path(__file__).parent / "eval_floors.yaml").read_text())
-# The issue's acceptance line for claims; the floors file may only sit above it once met.
-ACCEPTANCE = {"claim_precision": 0.90, "claim_recall": 0.90, "to_club": 0.95,
-              "from_club": 0.90, "stage": 0.80, "fee": 0.90, "cites": 0.90}
+BOUNDS = yaml.safe_load((Path(__file__).parent / "eval_floors.yaml").read_text())
+FLOORS, CEILINGS = BOUNDS["floors"], BOUNDS["ceilings"]
+# The issues' acceptance lines: the bounds file may never be looser than these.
+ACCEPTANCE_FLOORS = {"claim_precision": 0.90, "claim_recall": 0.90, "to_club": 0.95,
+                     "from_club": 0.90, "stage": 0.80, "fee": 0.90, "cites": 0.90,
+                     "bcubed_f1": 0.95, "auc": 0.85, "official_min_probability": 0.99}
+ACCEPTANCE_CEILINGS = {"n_independent_mae": 0.5, "brier": 1.0}
 
 
 def claim(player: str, to: str | None, **kw: object) -> Claim:
@@ -66,10 +69,13 @@ def test_a_wrong_destination_shows_in_to_club() -> None:
     assert (f["to_club"], f["claim_recall"], f["claim_precision"]) == (0.0, 0.0, 0.0)
 
 
-def test_the_floors_never_sit_below_what_they_guard() -> None:
+def test_the_bounds_are_never_looser_than_the_acceptance_lines() -> None:
     for corpus, floors in FLOORS.items():
-        assert set(floors) == set(ACCEPTANCE), corpus
-        assert all(0 < v <= 1 for v in floors.values())
+        assert set(floors) == set(ACCEPTANCE_FLOORS), corpus
+        assert all(ACCEPTANCE_FLOORS[k] <= v <= 1 for k, v in floors.items()), corpus
+    for corpus, ceilings in CEILINGS.items():
+        assert set(ceilings) == set(ACCEPTANCE_CEILINGS), corpus
+        assert all(0 <= v <= ACCEPTANCE_CEILINGS[k] for k, v in ceilings.items()), corpus
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
@@ -78,6 +84,8 @@ def test_eval_on_the_dev_corpora_holds_the_floors(corpus: str) -> None:
                       journalists_from=load_sources(Path(__file__).parents[1] / "sources.yaml"))
     measured = report.as_dict()
     below = {k: (measured[k], v) for k, v in FLOORS[corpus].items() if measured[k] < v}
+    above = {k: (measured[k], v) for k, v in CEILINGS[corpus].items() if measured[k] > v}
     assert not below, f"{corpus}: below the floor (measured, floor): {below}"
+    assert not above, f"{corpus}: above the ceiling (measured, ceiling): {above}"
     assert report.articles == len(yaml.safe_load(
         (CORPORA / corpus / "gold.yaml").read_text(encoding="utf-8"))["articles"])

@@ -36,6 +36,7 @@ ROBOTS_MAX_BYTES = 512 * 1024
 _FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                 "text/xml;q=0.9, */*;q=0.5")
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOCATION = "voci.location"  # a response.extensions key, see _hide_location
 
@@ -99,6 +100,22 @@ class FetchResult:
     last_modified: str | None = None
     error: FetchError | None = None
     attempts: int = 1
+    # What the last response asked of the next request, raw as sent; the scheduler reads
+    # them (pipeline.schedule) through `retry_after_seconds` and `max_age` / `age`.
+    retry_after: str | None = None
+    cache_control: str | None = None
+    age_header: str | None = None
+
+    @property
+    def max_age(self) -> float | None:
+        """Seconds of Cache-Control max-age; None when absent, unreadable or no-store."""
+        return max_age_seconds(self.cache_control)
+
+    @property
+    def age(self) -> float | None:
+        """Seconds the response had already spent in caches (the Age header)."""
+        value = (self.age_header or "").strip()
+        return float(value) if value.isascii() and value.isdigit() else None
 
     @property
     def ok(self) -> bool:
@@ -140,6 +157,24 @@ def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
     if when.tzinfo is None:  # RFC 9110 dates are GMT; obsolete forms may not say so
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+def max_age_seconds(cache_control: str | None) -> float | None:
+    """The max-age of a Cache-Control header, in seconds (RFC 9111 §5.2.2.1).
+
+    None without one, when unreadable, or when no-store / no-cache say the response must
+    not be reused without asking (then max-age promises nothing about freshness).
+    """
+    max_age: float | None = None
+    for directive in (cache_control or "").split(","):
+        name, _, value = directive.strip().partition("=")
+        name = name.strip().lower()
+        if name in ("no-store", "no-cache"):
+            return None
+        value = value.strip().strip('"')
+        if name == "max-age" and value.isascii() and value.isdigit():
+            max_age = float(value)
+    return max_age
 
 
 class Fetcher:
@@ -204,6 +239,35 @@ class Fetcher:
             return self._robots_for(hop).verdict(self._config.user_agent, hop)
 
         return self._follow(url, {"Accept": _PAGE_ACCEPT}, _Purpose.PAGE, check=check)
+
+    def fetch_sitemap(self, url: str, *, allowed_domains: Sequence[str]) -> FetchResult:
+        """GET a sitemap on one of `allowed_domains` (every hop checked), obeying robots.txt.
+
+        Like fetch_page but for XML (or gzip) bodies: a sitemap index may name any host,
+        and only the outlet's own are to be followed.
+        """
+        if isinstance(allowed_domains, str):
+            raise TypeError("allowed_domains must be a sequence of domains, not one string")
+        domains = tuple(allowed_domains)
+
+        def check(hop: httpx.URL) -> FetchError | None:
+            if not host_allowed(hop.host, domains):
+                return FetchError("foreign_host", f"{hop} is outside {', '.join(domains)}")
+            return self._robots_for(hop).verdict(self._config.user_agent, hop)
+
+        return self._follow(url, {"Accept": _SITEMAP_ACCEPT}, _Purpose.FEED, check=check)
+
+    def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s origin, in the file's order.
+
+        Empty when it lists none or could not be read; fetched once per origin and cached
+        with its rules, so asking costs at most the robots.txt request pages need anyway.
+        """
+        origin, _ = _parse_url(url)
+        if origin is None:
+            return ()
+        parser = self._robots_for(origin).parser
+        return tuple(parser.site_maps() or ()) if parser is not None else ()
 
     # -- redirects, retries, one exchange -----------------------------------------------
 
@@ -438,7 +502,9 @@ class _Reply:
             url=url, final_url=final, status=status,
             content=self.content if error is None else b"",
             content_type=self.headers.get("content-type"), etag=self.headers.get("etag"),
-            last_modified=self.headers.get("last-modified"), error=error, attempts=attempts)
+            last_modified=self.headers.get("last-modified"), error=error, attempts=attempts,
+            retry_after=self.headers.get("retry-after"),
+            cache_control=self.headers.get("cache-control"), age_header=self.headers.get("age"))
 
 
 def _hide_location(response: httpx.Response) -> None:

@@ -4,6 +4,7 @@ Everything outside this package talks to the database through `Store`'s methods 
 frozen values (pipeline.model) back; nothing else imports SQLAlchemy.
 """
 
+from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord
 from pipeline.store.engine import (
     DEFAULT_DB_URL,
     StoreError,
@@ -11,6 +12,7 @@ from pipeline.store.engine import (
     head_revision,
     make_engine,
     normalize_url,
+    schema_lock,
     upgrade,
 )
 from pipeline.store.repository import FeedFetch, FeedInfo, Store
@@ -19,11 +21,15 @@ __all__ = [
     "DEFAULT_DB_URL",
     "FeedFetch",
     "FeedInfo",
+    "PlayerRecord",
+    "RumourRecord",
+    "ScoreRecord",
     "Store",
     "StoreError",
     "current_revision",
     "head_revision",
     "make_engine",
     "normalize_url",
+    "schema_lock",
     "upgrade",
 ]

@@ -9,6 +9,8 @@ can back it up first).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -101,12 +103,40 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+# Any fixed number: PostgreSQL advisory locks are keyed by a bigint.
+_SCHEMA_LOCK_KEY = 0x766F6369  # "voci"
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialize schema changes between processes starting at once (workers on several
+    machines). PostgreSQL: a session advisory lock; SQLite: its own file locking."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+            conn.commit()
+
+
 def ensure_schema(engine: Engine) -> None:
     """Migrate an empty database; refuse one that is foreign or behind."""
     try:
-        tables = set(inspect(engine).get_table_names())
+        with schema_lock(engine):
+            _ensure_schema(engine)
+    except StoreError:
+        raise
     except Exception as exc:  # the driver's own errors: unreachable server, bad file
         raise StoreError(f"cannot open the database {engine.url!r}: {exc}") from None
+
+
+def _ensure_schema(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
     if not tables:
         upgrade(engine)
         return

@@ -26,6 +26,7 @@ from pipeline.model import (
     TextSource,
 )
 from pipeline.sources import Sources
+from pipeline.store.board import RumourStore
 from pipeline.store.engine import ensure_schema, make_engine
 from pipeline.store.tables import (
     ArticleLinkRow,
@@ -69,7 +70,7 @@ class FeedInfo:
     next_due_at: dt.datetime | None
 
 
-class Store:
+class Store(RumourStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.engine = make_engine(url)
         if migrate:
@@ -98,6 +99,17 @@ class Store:
         Outlets and feeds no longer listed are marked inactive, never deleted: their
         articles stay, and reappearing in the file brings back their fetch state.
         """
+        for attempt in range(3):
+            try:
+                self._sync_sources(sources, now)
+                return
+            except IntegrityError:
+                # Another process (a second worker starting) inserted the same rows
+                # between our read and our write: read again, and update them instead.
+                if attempt == 2:
+                    raise
+
+    def _sync_sources(self, sources: Sources, now: dt.datetime) -> None:
         with self._tx() as s:
             outlets = {o.id: o for o in s.scalars(select(OutletRow))}
             feeds = {f.url: f for f in s.scalars(select(FeedRow))}
@@ -127,11 +139,19 @@ class Store:
                 if url not in listed_feeds:
                     frow.active = False
 
-    def feeds_for_update(self, outlet_ids: Iterable[str] | None = None) -> list[FeedState]:
+    def feeds_for_update(self, outlet_ids: Iterable[str] | None = None, *,
+                         due_by: dt.datetime | None = None,
+                         feed_ids: Iterable[int] | None = None) -> list[FeedState]:
+        """Active feeds; with `due_by`, only those whose next due time has come."""
         with self._tx() as s:
             query = select(FeedRow).where(FeedRow.active.is_(True)).order_by(FeedRow.id)
+            if feed_ids is not None:
+                query = query.where(FeedRow.id.in_(list(feed_ids)))
             if outlet_ids is not None:
                 query = query.where(FeedRow.outlet_id.in_(list(outlet_ids)))
+            if due_by is not None:
+                query = query.where((FeedRow.next_due_at.is_(None))
+                                    | (FeedRow.next_due_at <= due_by))
             return [FeedState(f.id, f.outlet_id, f.url, f.etag, f.last_modified,
                               dt.timedelta(seconds=f.poll_interval_s), f.failures)
                     for f in s.scalars(query)]
@@ -150,12 +170,19 @@ class Store:
             else:
                 feed.failures += 1
 
+    def postpone_feed(self, feed_id: int, until: dt.datetime) -> None:
+        """Push a feed's next due time (a poll of it is queued: don't queue another)."""
+        with self._tx() as s:
+            s.get_one(FeedRow, feed_id).next_due_at = until
+
+    def feed(self, feed_id: int) -> FeedInfo | None:
+        with self._tx() as s:
+            f = s.get(FeedRow, feed_id)
+            return None if f is None else _feed_info(f)
+
     def feeds(self) -> list[FeedInfo]:
         with self._tx() as s:
-            return [FeedInfo(f.id, f.outlet_id, f.url, f.active, f.etag, f.last_modified,
-                             f.last_status, f.last_error, f.last_fetched_at, f.failures,
-                             f.next_due_at)
-                    for f in s.scalars(select(FeedRow).order_by(FeedRow.id))]
+            return [_feed_info(f) for f in s.scalars(select(FeedRow).order_by(FeedRow.id))]
 
     # ------------------------------------------------------------ articles
 
@@ -170,11 +197,15 @@ class Store:
                                        .where(ArticleLinkRow.url.in_(chunk))))
         return found
 
-    def add_article(self, draft: ArticleDraft) -> StoredArticle:
-        """Store a draft once: a canonical URL already stored only gains the new links."""
+    def add_article(self, draft: ArticleDraft, claims: Iterable[Claim] = ()) -> StoredArticle:
+        """Store a draft once, with its claims, in one transaction: a canonical URL
+        already stored only gains the new links (its claims stay as they are)."""
         try:
             with self._tx() as s:
-                return self._add_article(s, draft)
+                stored = self._add_article(s, draft)
+                if stored.new:
+                    _write_claims(s, stored.id, claims)
+                return stored
         except IntegrityError:
             # Another process stored the same URL between our check and our insert.
             with self._tx() as s:
@@ -281,12 +312,7 @@ class Store:
         """Make `claims` the article's claims, in one transaction (re-extraction)."""
         with self._tx() as s:
             s.execute(delete(ClaimRow).where(ClaimRow.article_id == article_id))
-            s.add_all(ClaimRow(
-                article_id=article_id, position=i, player=c.player, player_key=c.player_key,
-                from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
-                fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
-                hedged=c.hedged, evidence=list(c.evidence),
-            ) for i, c in enumerate(claims))
+            _write_claims(s, article_id, claims)
 
     def claims_by_article(self) -> dict[int, list[Claim]]:
         """Every stored claim, grouped by article id, in article order."""
@@ -304,6 +330,20 @@ class Store:
     def article_count(self) -> int:
         with self._tx() as s:
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+
+def _feed_info(f: FeedRow) -> FeedInfo:
+    return FeedInfo(f.id, f.outlet_id, f.url, f.active, f.etag, f.last_modified, f.last_status,
+                    f.last_error, f.last_fetched_at, f.failures, f.next_due_at)
+
+
+def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
+    s.add_all(ClaimRow(
+        article_id=article_id, position=i, player=c.player, player_key=c.player_key,
+        from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
+        fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
+        hedged=c.hedged, evidence=list(c.evidence),
+    ) for i, c in enumerate(claims))
 
 
 def _publication_order(row: ArticleRow) -> tuple[dt.datetime, str]:

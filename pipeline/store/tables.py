@@ -170,3 +170,83 @@ class ClaimRow(Base):
     cites_id: Mapped[str | None] = mapped_column(String(64))
     hedged: Mapped[bool] = mapped_column(Boolean)
     evidence: Mapped[list[str]] = mapped_column(JSON)
+
+
+class PlayerRow(Base):
+    """A player as grouping identified him, with every spelling seen."""
+
+    __tablename__ = "players"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    spellings: Mapped[list[str]] = mapped_column(JSON)
+
+
+class RumourRow(Base):
+    """One move: a player to a destination club in a transfer window."""
+
+    __tablename__ = "rumours"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    player_id: Mapped[str] = mapped_column(String(200), index=True)
+    player: Mapped[str] = mapped_column(String(200))
+    from_club: Mapped[str | None] = mapped_column(String(64))
+    to_club: Mapped[str] = mapped_column(String(64), index=True)
+    window: Mapped[str] = mapped_column(String(7))
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RumourClaimRow(Base):
+    """Which rumour a claim belongs to (a claim joins at most one)."""
+
+    __tablename__ = "rumour_claims"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    rumour_id: Mapped[str] = mapped_column(ForeignKey("rumours.id", ondelete="CASCADE"),
+                                           index=True)
+
+
+class ScoreRow(Base):
+    """A rumour's latest score."""
+
+    __tablename__ = "scores"
+
+    rumour_id: Mapped[str] = mapped_column(ForeignKey("rumours.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    scored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    probability: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))
+    fee_eur: Mapped[int | None] = mapped_column(BigInteger)
+    n_reports: Mapped[int] = mapped_column(Integer)
+    n_outlets: Mapped[int] = mapped_column(Integer)
+    n_independent: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class ScoreHistoryRow(Base):
+    """Every score ever given, for calibration and "rose fastest" queries."""
+
+    __tablename__ = "score_history"
+
+    rumour_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
+    probability: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class EvidenceRow(Base):
+    """A claim's part in its rumour's latest score."""
+
+    __tablename__ = "evidence"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    rumour_id: Mapped[str] = mapped_column(ForeignKey("rumours.id", ondelete="CASCADE"),
+                                           index=True)
+    origin: Mapped[str] = mapped_column(String(200))
+    independent: Mapped[bool] = mapped_column(Boolean)
+    weight: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,200 @@
+"""The store's side of rumours and scores: grouping and scores in, the board out.
+
+A mixin of `Store` (pipeline.store.repository), kept apart so each module stays small.
+Rumour and player ids come from their content, so writing a new grouping is an upsert:
+rumours that no longer exist (merged into another id) are deleted with their scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session, aliased
+
+from pipeline.model import BoardRow, Claim, StoredClaim
+from pipeline.store.tables import (
+    ArticleRow,
+    ClaimRow,
+    EvidenceRow,
+    OutletRow,
+    PlayerRow,
+    RumourClaimRow,
+    RumourRow,
+    ScoreHistoryRow,
+    ScoreRow,
+)
+
+
+@dataclass(frozen=True)
+class PlayerRecord:
+    id: str
+    name: str
+    spellings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RumourRecord:
+    id: str
+    player_id: str
+    player: str
+    from_club: str | None
+    to_club: str
+    window: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    claim_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    rumour_id: str
+    probability: float
+    status: str
+    stage: str | None
+    fee_eur: int | None
+    n_reports: int
+    n_outlets: int
+    n_independent: int
+    reason: str
+    evidence: tuple[tuple[int, str, bool, float], ...]  # claim id, origin, independent, weight
+
+
+class RumourStore:
+    def _tx(self) -> AbstractContextManager[Session]:  # provided by Store
+        raise NotImplementedError
+
+    def stored_claims(self) -> list[StoredClaim]:
+        """Every claim with its article's outlet, time and syndication link."""
+        original = aliased(ArticleRow)
+        query = (select(ClaimRow, ArticleRow.outlet_id, ArticleRow.published_at,
+                        ArticleRow.fetched_at, ArticleRow.copy_of_id, original.outlet_id)
+                 .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)
+                 .outerjoin(original, original.id == ArticleRow.copy_of_id)
+                 .order_by(ClaimRow.id))
+        with self._tx() as s:
+            return [StoredClaim(c.id, c.article_id, outlet, published or fetched, copy_of,
+                                copy_outlet, _claim(c))
+                    for c, outlet, published, fetched, copy_of, copy_outlet in s.execute(query)]
+
+    def replace_grouping(self, players: Sequence[PlayerRecord],
+                         rumours: Sequence[RumourRecord]) -> None:
+        """Make the players, rumours and claim memberships exactly these."""
+        with self._tx() as s:
+            keep = {r.id for r in rumours}
+            old = set(s.scalars(select(RumourRow.id)))
+            gone = sorted(old - keep)
+            for i in range(0, len(gone), 500):
+                s.execute(delete(RumourRow).where(RumourRow.id.in_(gone[i:i + 500])))
+            s.execute(delete(RumourClaimRow))
+            s.execute(delete(PlayerRow))
+            s.flush()
+            s.add_all(PlayerRow(id=p.id, name=p.name, spellings=list(p.spellings))
+                      for p in players)
+            for r in rumours:
+                s.merge(RumourRow(id=r.id, player_id=r.player_id, player=r.player,
+                                  from_club=r.from_club, to_club=r.to_club, window=r.window,
+                                  first_seen=r.first_seen, last_seen=r.last_seen))
+            s.flush()
+            s.add_all(RumourClaimRow(claim_id=c, rumour_id=r.id)
+                      for r in rumours for c in r.claim_ids)
+
+    def rumours(self) -> list[RumourRecord]:
+        with self._tx() as s:
+            members: dict[str, list[int]] = {}
+            for claim_id, rumour_id in s.execute(select(RumourClaimRow.claim_id,
+                                                        RumourClaimRow.rumour_id)):
+                members.setdefault(rumour_id, []).append(claim_id)
+            return [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
+                                 r.first_seen, r.last_seen, tuple(sorted(members.get(r.id, []))))
+                    for r in s.scalars(select(RumourRow).order_by(RumourRow.id))]
+
+    def players(self) -> list[PlayerRecord]:
+        with self._tx() as s:
+            return [PlayerRecord(p.id, p.name, tuple(p.spellings))
+                    for p in s.scalars(select(PlayerRow).order_by(PlayerRow.id))]
+
+    def outlet_reliabilities(self) -> dict[str, float]:
+        """Every outlet's prior as stored (retired outlets too: their articles remain)."""
+        with self._tx() as s:
+            return dict(s.execute(select(OutletRow.id, OutletRow.reliability)).all())
+
+    def replace_scores(self, scores: Iterable[ScoreRecord], *, as_of: dt.datetime,
+                       scored_at: dt.datetime) -> None:
+        """The latest scores and evidence weights; each score also joins the history."""
+        with self._tx() as s:
+            s.execute(delete(EvidenceRow))
+            s.execute(delete(ScoreRow))
+            s.flush()
+            for sc in scores:
+                s.add(ScoreRow(rumour_id=sc.rumour_id, as_of=as_of, scored_at=scored_at,
+                               probability=sc.probability, status=sc.status, stage=sc.stage,
+                               fee_eur=sc.fee_eur, n_reports=sc.n_reports,
+                               n_outlets=sc.n_outlets, n_independent=sc.n_independent,
+                               reason=sc.reason))
+                s.merge(ScoreHistoryRow(rumour_id=sc.rumour_id, as_of=as_of,
+                                        probability=sc.probability, status=sc.status))
+                s.add_all(EvidenceRow(claim_id=c, rumour_id=sc.rumour_id, origin=o,
+                                      independent=i, weight=w) for c, o, i, w in sc.evidence)
+
+    def board(self, *, limit: int | None = None, club: str | None = None) -> list[BoardRow]:
+        """The rumour_board view, most probable first."""
+        sql = "SELECT * FROM rumour_board"
+        params: dict[str, object] = {}
+        if club:
+            sql += " WHERE to_club = :club OR from_club = :club"
+            params["club"] = club
+        sql += " ORDER BY probability DESC, last_seen DESC, rumour_id"
+        if limit:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        with self._tx() as s:
+            rows = s.execute(text(sql), params).mappings().all()
+        return [_board_row(r) for r in rows]
+
+    def resolved(self) -> list[tuple[str, str, frozenset[str]]]:
+        """(rumour id, status, origins that supported it) of every resolved rumour."""
+        with self._tx() as s:
+            statuses = dict(s.execute(select(ScoreRow.rumour_id, ScoreRow.status)
+                                      .where(ScoreRow.status != "open")).all())
+            origins: dict[str, set[str]] = {}
+            for rumour_id, origin in s.execute(
+                    select(EvidenceRow.rumour_id, EvidenceRow.origin)
+                    .where(EvidenceRow.independent.is_(True), EvidenceRow.weight > 0)):
+                origins.setdefault(rumour_id, set()).add(origin)
+        return [(r, st, frozenset(origins.get(r, ()))) for r, st in sorted(statuses.items())]
+
+    def score_history(self) -> Iterator[tuple[str, dt.datetime, float, str]]:
+        with self._tx() as s:
+            yield from s.execute(select(ScoreHistoryRow.rumour_id, ScoreHistoryRow.as_of,
+                                        ScoreHistoryRow.probability, ScoreHistoryRow.status)
+                                 .order_by(ScoreHistoryRow.rumour_id, ScoreHistoryRow.as_of))
+
+
+def _claim(c: ClaimRow) -> Claim:
+    return Claim(player=c.player, player_key=c.player_key, to_club=c.to_club,
+                 from_club=c.from_club, stage=c.stage, fee_eur=c.fee_eur,
+                 fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
+                 hedged=c.hedged, evidence=tuple(c.evidence))
+
+
+def _when(value: object) -> dt.datetime:
+    """Views bypass the ORM's types: SQLite hands back text, PostgreSQL aware values."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
+def _board_row(r: Any) -> BoardRow:
+    return BoardRow(
+        rumour_id=r["rumour_id"], player=r["player"], from_club=r["from_club"],
+        to_club=r["to_club"], window=r["window"], probability=float(r["probability"]),
+        stage=r["stage"], fee_eur=r["fee_eur"], n_reports=int(r["n_reports"]),
+        n_outlets=int(r["n_outlets"]), n_independent=int(r["n_independent"]),
+        first_seen=_when(r["first_seen"]), last_seen=_when(r["last_seen"]),
+        status=r["status"], scored_at=_when(r["scored_at"]), reason=r["reason"],
+    )
