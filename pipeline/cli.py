@@ -6,6 +6,7 @@ Every option also reads an environment variable (VOCI_DB, VOCI_SOURCES, VOCI_HOS
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -27,6 +28,24 @@ class ConfigError(click.ClickException):
     """Bad configuration: printed without a traceback, exit code 2."""
 
     exit_code = EXIT_CONFIG
+
+
+_TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+                 "%Y-%m-%d %H:%M:%S"]
+
+
+def _aware(when: dt.datetime | None) -> dt.datetime | None:
+    if when is None:
+        return None
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
+def _regroup_and_score(sources: Sources, store: Store, as_of: dt.datetime) -> int:
+    from pipeline.run import regroup, score
+
+    grouping = regroup(store)
+    score(sources, store, as_of=as_of, scored_at=dt.datetime.now(dt.UTC))
+    return len(grouping.rumours)
 
 
 @click.group(context_settings={"auto_envvar_prefix": ENV_PREFIX,
@@ -73,21 +92,47 @@ def _store(settings: Settings, *, migrate: bool = True) -> Store:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
               help="Read timeout in seconds (default 20).  [env: VOCI_BACKFILL_TIMEOUT]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--as-of", "as_of", type=click.DateTime(_TIME_FORMATS), default=None,
+              help="Score as of this time (ISO 8601, UTC unless it says). Default: now.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Also backfill history from this date: each outlet's sitemaps, and the "
+                   "--warc archives.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="End of the history range (exclusive). Default: open-ended.")
+@click.option("--warc", "warcs", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A WARC archive to read (repeatable), e.g. from CC-NEWS; needs --since.")
+@click.option("--no-sitemaps", is_flag=True, help="With --since: read only the --warc files.")
 @click.pass_obj
 def backfill(settings: Settings, host_delay: float | None, timeout: float | None,
-             as_json: bool) -> None:
+             as_json: bool, as_of: dt.datetime | None, since: dt.datetime | None,
+             until: dt.datetime | None, warcs: tuple[Path, ...], no_sitemaps: bool) -> None:
     """Fetch every feed once, store the new articles, print a summary.
 
     \b
     Exit code 0 when at least one feed answered, 1 when none did, 2 for bad
     configuration. A failed feed or page is recorded and reported; the run goes on.
+    With --since it also walks each outlet's sitemaps (and reads --warc archives) for
+    the articles of that period; interrupted and run again, it fetches nothing stored.
     Example:
       voci --sources sources.yaml backfill --host-delay 2
+      voci backfill --since 2026-10-01 --until 2026-11-01
+      voci backfill --since 2026-10-01 --no-sitemaps --warc CC-NEWS-20261001.warc.gz
     """
-    from pipeline.cli_output import PassProgress, print_summary, summary_dict
+    from pipeline.cli_output import (
+        HistoryBars,
+        PassProgress,
+        history_dict,
+        print_history,
+        print_summary,
+        summary_dict,
+    )
     from pipeline.fetch import Fetcher
+    from pipeline.history import history_pass
     from pipeline.run import fetch_pass
 
+    if (until or warcs or no_sitemaps) and since is None:
+        raise click.UsageError("--until, --warc and --no-sitemaps go with --since")
     sources = _sources(settings)
     fetch = settings.fetch
     if host_delay is not None:
@@ -98,11 +143,25 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
     with _store(settings) as store, Fetcher(fetch) as fetcher, PassProgress() as progress:
         summary = fetch_pass(sources, store, fetcher, now=now, progress=progress,
                              clock=lambda: dt.datetime.now(dt.UTC))
+        history = None
+        if since is not None:
+            with HistoryBars() as bars:
+                history = history_pass(
+                    sources, store, fetcher, since=_aware(since) or now, until=_aware(until),
+                    warcs=warcs, now=now, progress=bars, sitemaps=not no_sitemaps,
+                    clock=lambda: dt.datetime.now(dt.UTC))
+        _regroup_and_score(sources, store, _aware(as_of) or now)
     if as_json:
-        click.echo(json.dumps(summary_dict(summary), indent=2))
+        out = summary_dict(summary)
+        if history is not None:
+            out["history"] = history_dict(history)
+        click.echo(json.dumps(out, indent=2))
     else:
         print_summary(summary)
-    sys.exit(summary.exit_code)
+        if history is not None:
+            print_history(history)
+    # Either source of articles working is a run that worked.
+    sys.exit(min(summary.exit_code, history.exit_code) if history else summary.exit_code)
 
 
 @cli.command()
@@ -170,6 +229,149 @@ def eval_command(settings: Settings, corpus_dir: Path, as_json: bool) -> None:
             click.echo(line)
 
 
+@cli.command("score")
+@click.option("--as-of", "as_of", type=click.DateTime(_TIME_FORMATS), default=None,
+              help="Score as of this time (ISO 8601, UTC unless it says). Default: now.")
+@click.option("--since", type=click.DateTime(_TIME_FORMATS), default=None,
+              help="Also score as of every day from this date on (history for calibration).")
+@click.pass_obj
+def score_command(settings: Settings, as_of: dt.datetime | None,
+                  since: dt.datetime | None) -> None:
+    """Group the stored claims into rumours and score them.
+
+    \b
+    The score is a function of the evidence and the time only: rerunning with the same
+    --as-of gives the same probabilities. --since replays the days before, as if voci
+    had scored every day, so that `voci calibrate` can judge scores given before each
+    rumour was resolved.
+    Example:
+      voci score --as-of 2026-11-25T09:00
+      voci score --since 2026-11-01 --as-of 2026-11-25T09:00
+    """
+    from pipeline.run import regroup, score
+
+    sources = _sources(settings)
+    end = _aware(as_of) or dt.datetime.now(dt.UTC)
+    with _store(settings) as store:
+        count = len(regroup(store).rumours)
+        day = _aware(since)
+        while day is not None and day < end:
+            score(sources, store, as_of=day, scored_at=dt.datetime.now(dt.UTC))
+            day += dt.timedelta(days=1)
+        score(sources, store, as_of=end, scored_at=dt.datetime.now(dt.UTC))
+    click.echo(f"{count} rumours scored as of {end.isoformat()}")
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--club", help="Only rumours to or from this club id (e.g. milan).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.pass_obj
+def top(settings: Settings, limit: int, club: str | None, as_json: bool) -> None:
+    """The rumour board: the most credible rumours, each with the reason for its score.
+
+    \b
+    Example:
+      voci top --limit 10
+      voci top --club juventus --json
+    """
+    from pipeline.cli_output import board_dict, print_board
+
+    with _store(settings) as store:
+        rows = store.board(limit=limit, club=club)
+    if as_json:
+        click.echo(json.dumps([board_dict(r) for r in rows], indent=2, ensure_ascii=False))
+    elif not rows:
+        click.echo("no scored rumours yet: run `voci backfill` (or `voci score`)")
+    else:
+        print_board(rows)
+
+
+@cli.command()
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("calibration.png"), show_default=True,
+              help="Where to write the reliability diagram (PNG).")
+@click.pass_obj
+def calibrate(settings: Settings, plot: Path) -> None:
+    """What resolved rumours taught: each source's reliability, and how good scores were.
+
+    \b
+    Prints every source's prior and posterior reliability with its counts of rumours
+    that came true or not, the Brier score and log loss of the scores given before each
+    rumour was resolved, and writes a reliability diagram.
+    Example:
+      voci calibrate --plot calibration.png
+    """
+    from pipeline.cli_output import print_calibration, write_reliability_diagram
+    from pipeline.learning import Outcome, posteriors
+    from pipeline.scoring import UNKNOWN_RELIABILITY
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        resolved = store.resolved()
+        history = list(store.score_history())
+        priors = {**store.outlet_reliabilities(),
+                  **{o.id: o.reliability for o in sources.outlets},
+                  **{j.id: j.reliability for j in sources.journalists}}
+    outcomes = [Outcome(r, origins, status == "confirmed") for r, status, origins in resolved]
+    learned = posteriors(priors, outcomes, default_prior=UNKNOWN_RELIABILITY)
+    final = {r: status == "confirmed" for r, status, _ in resolved}
+    pairs = [(p, final[r]) for r, _, p, status in history if r in final and status == "open"]
+    print_calibration(learned, pairs)
+    if pairs:
+        write_reliability_diagram(pairs, plot)
+        click.echo(f"reliability diagram: {plot}")
+
+
+@cli.command()
+@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Jobs this worker runs at once.")
+@click.option("--once", is_flag=True,
+              help="Queue the feeds due now, work until the queue is empty, then exit.")
+@click.pass_obj
+def worker(settings: Settings, concurrency: int, once: bool) -> None:
+    """Work on PostgreSQL with other workers: poll due feeds, store, score.
+
+    \b
+    Run one or more on any machines sharing one PostgreSQL database; every minute one of
+    them queues a poll for each feed due, a per-host lock keeps politeness across
+    machines, and scores are refreshed after new articles. Needs --db postgresql://…
+    Example:
+      voci --db postgresql+psycopg://voci@dbhost/voci worker --concurrency 4
+    """
+    from pipeline import workers
+
+    _sources(settings)  # fail early, with the file and line, on a bad sources file
+    try:
+        connected = workers.configure(settings.db_url, settings.sources_file, settings.fetch)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    from pipeline.store import schema_lock
+
+    with _store(settings) as store, schema_lock(store.engine):  # workers start together
+        workers.ensure_queue_schema(store.engine)
+    if not once:
+        connected.run_worker(queues=[workers.QUEUE], concurrency=concurrency)
+        return
+
+    async def one_cycle() -> None:
+        async with connected.open_async():
+            queued = await workers.queue_due_polls_async()
+            click.echo(f"{queued} feed polls queued")
+            sys.stdout.flush()
+            # Until nothing is left: a job held back by its host's lock (another worker
+            # is on that host) is not taken by a pass, so pass again once it frees up.
+            while True:
+                await connected.run_worker_async(queues=[workers.QUEUE],
+                                                 concurrency=concurrency, wait=False,
+                                                 install_signal_handlers=False)
+                if not workers.pending_jobs():
+                    break
+                await asyncio.sleep(0.2)
+
+    asyncio.run(one_cycle())
+
+
 @cli.group()
 def db() -> None:
     """The database schema."""
@@ -218,6 +420,62 @@ def sources_check(settings: Settings) -> None:
     click.echo(f"{sources.path}: {len(sources.outlets)} outlets, "
                f"{sum(len(o.feeds) for o in sources.outlets)} feeds, "
                f"{len(sources.journalists)} journalists: ok")
+
+
+@cli.command("run")
+@click.option("--tick", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+              help="Seconds between two checks for due feeds.  [env: VOCI_RUN_TICK]")
+@click.option("--host-delay", type=click.FloatRange(min=0), default=None,
+              help="Seconds between two requests to one host (default 1.0).  "
+                   "[env: VOCI_RUN_HOST_DELAY]")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Read timeout in seconds (default 20).  [env: VOCI_RUN_TIMEOUT]")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="One line per feed poll, as text or as JSON.  "
+                                      "[env: VOCI_RUN_LOG_FORMAT]")
+@click.option("--max-cycles", type=click.IntRange(min=1), default=None,
+              help="Stop after this many checks (default: run until SIGTERM/SIGINT).  "
+                   "[env: VOCI_RUN_MAX_CYCLES]")
+@click.pass_obj
+def run(settings: Settings, tick: float, host_delay: float | None, timeout: float | None,
+        log_format: str, max_cycles: int | None) -> None:
+    """Poll each feed when it is due, store, extract, group and score as articles arrive.
+
+    \b
+    Each feed is polled on its poll_interval (sources.yaml), with jitter, backing off
+    when it fails and less often while it stays unchanged; the next due time is stored
+    per feed, so a restart resumes the schedule. SIGTERM or SIGINT stops after the
+    article in hand (exit 0). One daemon per database: a second one exits with code 2.
+    Example:
+      voci --db voci.db run --log-format json
+    """
+    from pipeline.daemon import DaemonOptions, JsonFormatter, LockHeld, serve
+
+    sources = _sources(settings)
+    fetch = settings.fetch
+    if host_delay is not None:
+        fetch = replace(fetch, min_host_delay=host_delay)
+    if timeout is not None:
+        fetch = replace(fetch, read_timeout=timeout)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name("voci-run")
+    for name in ("pipeline.daemon", "pipeline.run"):
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if h.get_name() == "voci-run"]:
+            logger.removeHandler(old)  # a second `run` in one process (tests) logs once
+        logger.addHandler(handler)
+        logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+        logger.propagate = False
+    options = DaemonOptions(tick=dt.timedelta(seconds=tick), max_cycles=max_cycles)
+    try:
+        result = serve(sources, settings.db_url, fetch, options=options)
+    except LockHeld as exc:
+        raise ConfigError(str(exc)) from None
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from None
+    sys.exit(result.exit_code)
 
 
 def main() -> None:

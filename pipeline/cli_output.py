@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
+from pipeline.history import HistoryProgress, HistorySummary
+from pipeline.learning import Posterior, brier, log_loss, reliability_bins
+from pipeline.model import BoardRow
 from pipeline.run import FeedReport, PassSummary
 from pipeline.run import Progress as PassProgressBase
 
@@ -79,4 +96,138 @@ def summary_dict(summary: PassSummary) -> dict[str, Any]:
         "link_failures": [{"outlet": x.outlet_id, "url": x.url, "kind": x.kind,
                            "message": x.message} for x in summary.link_failures],
         "requests": summary.requests,
+    }
+
+
+# ---------------------------------------------------------------- the board
+
+def _bar(probability: float, width: int = 10) -> str:
+    filled = round(probability * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def print_board(rows: Sequence[BoardRow]) -> None:
+    for n, r in enumerate(rows, start=1):
+        move = f"{r.player}: {r.from_club or '?'} → {r.to_club}"
+        status = "" if r.status == "open" else f" [{r.status}]"
+        click.echo(f"{n:>3}. {_bar(r.probability)} {r.probability:5.1%}  {move} "
+                   f"({r.window}){status}")
+        click.echo(f"      {r.reason}")
+
+
+def board_dict(r: BoardRow) -> dict[str, Any]:
+    row = dict(r.__dict__)
+    for key in ("first_seen", "last_seen", "scored_at"):
+        row[key] = row[key].isoformat()
+    return row
+
+
+# ---------------------------------------------------------------- calibration
+
+def print_calibration(learned: Mapping[str, Posterior],
+                      pairs: Sequence[tuple[float, bool]]) -> None:
+    click.echo(f"{'source':28} {'prior':>6} {'posterior':>9} {'true':>5} {'false':>5}")
+    for source, post in sorted(learned.items(), key=lambda kv: (-kv[1].mean, kv[0])):
+        click.echo(f"{source:28} {post.prior:6.2f} {post.mean:9.3f} "
+                   f"{post.successes:5d} {post.failures:5d}")
+    if not pairs:
+        click.echo("no resolved rumour was scored before it resolved: "
+                   "no Brier score or log loss yet")
+        return
+    click.echo(f"predictions: {len(pairs)} on resolved rumours")
+    click.echo(f"brier: {brier(pairs):.4f}")
+    click.echo(f"log_loss: {log_loss(pairs):.4f}")
+
+
+def write_reliability_diagram(pairs: Sequence[tuple[float, bool]], path: Path) -> None:
+    """Predicted probability against observed frequency, with the count of each bin."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no screen
+    import matplotlib.pyplot as plt
+
+    bins = reliability_bins(pairs)
+    fig, ax = plt.subplots(figsize=(5.5, 5.5), dpi=100)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.plot([b.mean_predicted for b in bins], [b.observed for b in bins], marker="o",
+            label="voci")
+    for b in bins:
+        ax.annotate(f"n={b.count}", (b.mean_predicted, b.observed),
+                    textcoords="offset points", xytext=(4, -12), fontsize=8)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted probability",
+           ylabel="share that happened",
+           title=f"Reliability diagram ({len(pairs)} predictions)")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- history
+
+class _RateColumn(ProgressColumn):
+    """Items (or bytes, for archives) a second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "  ?/s", style="progress.data.speed")
+
+
+class HistoryBars(HistoryProgress):
+    """One bar a stage (sitemaps, pages, warc bytes) with its rate and time left."""
+
+    def __init__(self) -> None:
+        self.console = Console(stderr=True)
+        self.live = self.console.is_terminal
+        self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(),
+                            MofNCompleteColumn(), TaskProgressColumn(),
+                            _RateColumn(),
+                            TimeRemainingColumn(), console=self.console, transient=True)
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> HistoryBars:
+        if self.live:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.bar.stop()
+
+    def started(self, stage: str, total: int | None) -> None:
+        self.tasks[stage] = self.bar.add_task(stage, total=total)
+
+    def advanced(self, stage: str, amount: int = 1) -> None:
+        if stage in self.tasks:
+            self.bar.advance(self.tasks[stage], amount)
+
+
+def print_history(h: HistorySummary) -> None:
+    out = click.echo
+    out(f"sitemaps: {h.sitemaps_read} read, {h.sitemaps_failed} failed")
+    for p in h.sitemap_problems:
+        out(f"  failed  {p.outlet_id}: {p.message}")
+    out(f"history pages: {h.pages_new} new, {h.pages_known} already stored, "
+        f"{h.pages_out_of_range + h.listed_out_of_range} outside the dates, "
+        f"{h.pages_failed} failed")
+    for f in h.page_failures[:20]:
+        out(f"  failed  {f.outlet_id}: {f.message}")
+    if len(h.page_failures) > 20:
+        out(f"  … and {len(h.page_failures) - 20} more (see the link_failures table)")
+    for w in h.warcs:
+        error = f"; stopped: {w.error}" if w.error else ""
+        out(f"warc {w.path}: {w.records} records, {w.kept} kept, {w.skipped_total} skipped{error}")
+
+
+def history_dict(h: HistorySummary) -> dict[str, Any]:
+    return {
+        "sitemaps": {"read": h.sitemaps_read, "failed": h.sitemaps_failed,
+                     "problems": [p.__dict__ for p in h.sitemap_problems]},
+        "pages": {"new": h.pages_new, "known": h.pages_known,
+                  "out_of_range": h.pages_out_of_range + h.listed_out_of_range,
+                  "failed": h.pages_failed},
+        "page_failures": [f.__dict__ for f in h.page_failures],
+        "warcs": [{"path": w.path, "records": w.records, "kept": w.kept,
+                   "skipped": w.skipped, "error": w.error} for w in h.warcs],
+        "requests": h.requests,
     }

@@ -89,7 +89,8 @@ def test_db_upgrade_on_a_fresh_database(tmp_path: Path) -> None:
     assert code == 0 and "schema: empty -> " in output
 
 
-@pytest.mark.parametrize("command", [[], ["backfill"], ["db", "upgrade"], ["sources", "check"]])
+@pytest.mark.parametrize("command", [[], ["backfill"], ["db", "upgrade"], ["sources", "check"],
+                                     ["claims"], ["eval"], ["score"], ["top"], ["calibrate"]])
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     code, output = voci(*command, "--help")
     assert code == 0 and "Example" in output
@@ -102,3 +103,52 @@ def test_the_installed_console_script_runs(tmp_path: Path) -> None:
                            "sources", "check"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "1 outlets, 1 feeds, 0 journalists: ok" in done.stdout
+
+
+def test_backfill_scores_then_top_score_and_calibrate(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'voci.db'}"
+    with CorpusServer(CORPORA / "dev-a") as corpus:
+        sources = tmp_path / "corpus.yaml"
+        sources.write_text(corpus.sources_yaml())
+        base = ["--sources", str(sources), "--db", db]
+        code, output = voci(*base, "backfill", "--host-delay", "0",
+                            "--as-of", "2026-11-25T08:00:00")
+        assert code == 0, output
+    code, output = voci(*base, "top", "--limit", "3")
+    assert code == 0 and output.count("█") >= 10 and "officially announced" in output
+    code, output = voci(*base, "top", "--json", "--club", "juventus")
+    rows = json.loads(output)
+    assert rows and all("juventus" in (r["to_club"], r["from_club"]) for r in rows)
+    assert {"rumour_id", "probability", "n_independent", "reason"} <= rows[0].keys()
+    code, output = voci(*base, "score", "--since", "2026-11-10", "--as-of",
+                        "2026-11-25T08:00:00")
+    assert code == 0 and "rumours scored" in output
+    plot = tmp_path / "calibration.png"
+    code, output = voci(*base, "calibrate", "--plot", str(plot))
+    assert code == 0 and "brier:" in output and "posterior" in output
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_eval_prints_one_figure_a_line() -> None:
+    code, output = voci("eval", str(CORPORA / "dev-b"))
+    assert code == 0, output
+    names = [line.split()[0] for line in output.splitlines()]
+    assert {"claim_precision", "claim_recall", "bcubed_f1", "auc", "brier",
+            "n_independent_mae", "official_min_probability"} <= set(names)
+
+
+def test_history_options_need_since_and_report_what_they_found(tmp_path: Path) -> None:
+    code, output = voci("--db", str(tmp_path / "v.db"), "backfill", "--until", "2026-11-01")
+    assert code == 2 and "--since" in output
+    db = f"sqlite:///{tmp_path / 'voci.db'}"
+    with CorpusServer(CORPORA / "dev-b") as corpus:
+        sources = tmp_path / "corpus.yaml"
+        sources.write_text(corpus.sources_yaml())
+        code, output = voci("--sources", str(sources), "--db", db, "backfill",
+                            "--host-delay", "0", "--since", "2026-11-01", "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["articles"]["new"] == 43
+    # The corpus publishes no sitemaps: each outlet says so, and the run still worked.
+    assert report["history"]["sitemaps"]["read"] == 0
+    assert {p["kind"] for p in report["history"]["sitemaps"]["problems"]} == {"none_found"}
