@@ -304,15 +304,14 @@ def calibrate(settings: Settings, plot: Path) -> None:
     """
     from pipeline.cli_output import print_calibration, write_reliability_diagram
     from pipeline.learning import Outcome, posteriors
+    from pipeline.run import reliability_priors
     from pipeline.scoring import UNKNOWN_RELIABILITY
 
     sources = _sources(settings)
     with _store(settings) as store:
         resolved = store.resolved()
         history = list(store.score_history())
-        priors = {**store.outlet_reliabilities(),
-                  **{o.id: o.reliability for o in sources.outlets},
-                  **{j.id: j.reliability for j in sources.journalists}}
+        priors = reliability_priors(sources, store)
     outcomes = [Outcome(r, origins, status == "confirmed") for r, status, origins in resolved]
     learned = posteriors(priors, outcomes, default_prior=UNKNOWN_RELIABILITY)
     final = {r: status == "confirmed" for r, status, _ in resolved}

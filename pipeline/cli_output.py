@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import click
 from rich.console import Console
@@ -30,18 +30,15 @@ from pipeline.run import FeedReport, PassSummary
 from pipeline.run import Progress as PassProgressBase
 
 
-class PassProgress(PassProgressBase):
-    """Two bars (feeds, pages) on stderr when it is a terminal; silent otherwise."""
+class _TerminalBars:
+    """Progress bars on stderr while it is a terminal; silent otherwise (cron, pipes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *columns: ProgressColumn) -> None:
         self.console = Console(stderr=True)
         self.live = self.console.is_terminal
-        self.bar = Progress(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=self.console, transient=True)
-        self.feeds = self.bar.add_task("feeds", total=0, visible=False)
-        self.pages = self.bar.add_task("pages", total=0, visible=False)
+        self.bar = Progress(*columns, console=self.console, transient=True)
 
-    def __enter__(self) -> PassProgress:
+    def __enter__(self) -> Self:
         if self.live:
             self.bar.start()
         return self
@@ -49,6 +46,16 @@ class PassProgress(PassProgressBase):
     def __exit__(self, *exc: object) -> None:
         if self.live:
             self.bar.stop()
+
+
+class PassProgress(_TerminalBars, PassProgressBase):
+    """Two bars: feeds and pages."""
+
+    def __init__(self) -> None:
+        super().__init__(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(),
+                         TimeElapsedColumn())
+        self.feeds = self.bar.add_task("feeds", total=0, visible=False)
+        self.pages = self.bar.add_task("pages", total=0, visible=False)
 
     def feeds_started(self, total: int) -> None:
         self.bar.update(self.feeds, total=total, visible=True)
@@ -173,26 +180,13 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.1f}/s" if speed else "  ?/s", style="progress.data.speed")
 
 
-class HistoryBars(HistoryProgress):
+class HistoryBars(_TerminalBars, HistoryProgress):
     """One bar a stage (sitemaps, pages, warc bytes) with its rate and time left."""
 
     def __init__(self) -> None:
-        self.console = Console(stderr=True)
-        self.live = self.console.is_terminal
-        self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(),
-                            MofNCompleteColumn(), TaskProgressColumn(),
-                            _RateColumn(),
-                            TimeRemainingColumn(), console=self.console, transient=True)
+        super().__init__(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                         TaskProgressColumn(), _RateColumn(), TimeRemainingColumn())
         self.tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> HistoryBars:
-        if self.live:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.live:
-            self.bar.stop()
 
     def started(self, stage: str, total: int | None) -> None:
         self.tasks[stage] = self.bar.add_task(stage, total=total)

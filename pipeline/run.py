@@ -401,9 +401,7 @@ def score(sources: Sources, store: Store, *, as_of: dt.datetime,
     facts = [RumourFacts(r.id, r.player_id, r.window,
                          tuple(_report(claims[c]) for c in r.claim_ids if c in claims))
              for r in store.rumours()]
-    priors = {**store.outlet_reliabilities(),
-              **{o.id: o.reliability for o in sources.outlets},
-              **{j.id: j.reliability for j in sources.journalists}}
+    priors = reliability_priors(sources, store)
     names = {**{o.id: o.name for o in sources.outlets},
              **{j.id: j.name for j in sources.journalists}}
     first = score_all(facts, priors, as_of=as_of)
@@ -421,6 +419,14 @@ def score(sources: Sources, store: Store, *, as_of: dt.datetime,
          for rid, s in sorted(scores.items())],
         as_of=as_of, scored_at=scored_at)
     return ScoringResult(scores, learned)
+
+
+def reliability_priors(sources: Sources, store: Store) -> dict[str, float]:
+    """Every source's prior: sources.yaml's, and the stored one for outlets since retired
+    from it (their articles remain)."""
+    return {**store.outlet_reliabilities(),
+            **{o.id: o.reliability for o in sources.outlets},
+            **{j.id: j.reliability for j in sources.journalists}}
 
 
 def _report(c: StoredClaim) -> Report:

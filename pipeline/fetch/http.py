@@ -229,16 +229,8 @@ class Fetcher:
 
     def fetch_page(self, url: str, *, allowed_domains: Sequence[str]) -> FetchResult:
         """GET an HTML page on one of `allowed_domains`, obeying its robots.txt."""
-        if isinstance(allowed_domains, str):
-            raise TypeError("allowed_domains must be a sequence of domains, not one string")
-        domains = tuple(allowed_domains)
-
-        def check(hop: httpx.URL) -> FetchError | None:
-            if not host_allowed(hop.host, domains):
-                return FetchError("foreign_host", f"{hop} is outside {', '.join(domains)}")
-            return self._robots_for(hop).verdict(self._config.user_agent, hop)
-
-        return self._follow(url, {"Accept": _PAGE_ACCEPT}, _Purpose.PAGE, check=check)
+        return self._follow(url, {"Accept": _PAGE_ACCEPT}, _Purpose.PAGE,
+                            check=self._on_domains(allowed_domains))
 
     def fetch_sitemap(self, url: str, *, allowed_domains: Sequence[str]) -> FetchResult:
         """GET a sitemap on one of `allowed_domains` (every hop checked), obeying robots.txt.
@@ -246,6 +238,12 @@ class Fetcher:
         Like fetch_page but for XML (or gzip) bodies: a sitemap index may name any host,
         and only the outlet's own are to be followed.
         """
+        return self._follow(url, {"Accept": _SITEMAP_ACCEPT}, _Purpose.FEED,
+                            check=self._on_domains(allowed_domains))
+
+    def _on_domains(self, allowed_domains: Sequence[str]
+                    ) -> Callable[[httpx.URL], FetchError | None]:
+        """The check of every hop of a page or sitemap: on the domains, allowed by robots."""
         if isinstance(allowed_domains, str):
             raise TypeError("allowed_domains must be a sequence of domains, not one string")
         domains = tuple(allowed_domains)
@@ -255,7 +253,7 @@ class Fetcher:
                 return FetchError("foreign_host", f"{hop} is outside {', '.join(domains)}")
             return self._robots_for(hop).verdict(self._config.user_agent, hop)
 
-        return self._follow(url, {"Accept": _SITEMAP_ACCEPT}, _Purpose.FEED, check=check)
+        return check
 
     def robots_sitemaps(self, url: str) -> tuple[str, ...]:
         """The `Sitemap:` URLs of the robots.txt of `url`'s origin, in the file's order.
