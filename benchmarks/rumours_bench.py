@@ -1,15 +1,16 @@
 """Benchmark: grouping synthetic claims into rumours at 1k, 10k and 100k claims.
 
-    python benchmarks/rumours_bench.py [--sizes 1000 10000 100000] [--batch 1000]
+    python benchmarks/rumours_bench.py [--sizes 1000 10000 100000] [--batch 1000] [--repeats 3]
 
 For each size it generates claims about realistic players (names from several football
 nations, a share of them sharing common surnames, a few mononyms), spelt the ways
 articles spell them (as written, diacritics dropped, surname only, a surname cut as a
 nickname, one-letter slips), with real club ids and publication dates over two seasons.
-It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), each
-in a fresh process, and prints the time, the peak memory traced during grouping
-(tracemalloc, in a second run so it does not slow the timed one), the B-cubed F1 of the
-rumours against the generator's truth (player, club, window), and the growth exponent
+It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), in a
+fresh process per size and mode, and prints the best time of `--repeats` runs, the peak
+memory traced during one more run (tracemalloc, which slows what it traces, so it is
+not the timed run), the players and rumours found, the B-cubed F1 of the rumours
+against the generator's truth (player, club, window), and the growth exponent
 log(t2/t1) / log(n2/n1) between consecutive sizes.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import itertools
 import math
 import multiprocessing
@@ -27,7 +29,7 @@ import unicodedata
 
 from pipeline.metrics import bcubed
 from pipeline.model import Claim
-from pipeline.rumours import ClaimRef, Grouper, group_claims, window_of
+from pipeline.rumours import ClaimRef, Grouper, Grouping, group_claims, window_of
 
 
 def _words(text: str) -> list[str]:
@@ -164,30 +166,38 @@ def synthetic_claims(n: int, seed: int = 1) -> tuple[list[ClaimRef], dict[int, t
     return refs, truth
 
 
-def run(n: int, mode: str, batch: int, traced: bool) -> tuple[float, float, float]:
-    """(seconds, traced peak MB or 0, B-cubed F1), grouping in this process."""
+def group(refs: list[ClaimRef], batch: int | None) -> Grouping:
+    if batch is None:
+        return group_claims(refs)
+    grouper = Grouper()
+    for i in range(0, len(refs), batch):
+        grouper.add(refs[i:i + batch])
+    return grouper.grouping()
+
+
+def run(n: int, batch: int | None, repeats: int) -> tuple[float, float, float, int, int]:
+    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB,
+    B-cubed F1, players, rumours)."""
     refs, truth = synthetic_claims(n)
-    if traced:
-        tracemalloc.start()
-    t0 = time.perf_counter()
-    if mode == "all at once":
-        grouping = group_claims(refs)
-    else:
-        grouper = Grouper()
-        for i in range(0, len(refs), batch):
-            grouper.add(refs[i:i + batch])
-        grouping = grouper.grouping()
-    seconds = time.perf_counter() - t0
-    peak = 0.0
-    if traced:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        grouping = group(refs, batch)
+        times.append(time.perf_counter() - t0)
+    del grouping
+    gc.collect()
+    tracemalloc.start()
+    grouping = group(refs, batch)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     predicted = {c: r.id for r in grouping.rumours for c in r.claim_ids}
     gold = {c: t for c, t in truth.items() if refs[c - 1].claim.to_club is not None}
-    return seconds, peak, bcubed(predicted, gold).f1
+    return (min(times), peak, bcubed(predicted, gold).f1, len(grouping.players),
+            len(grouping.rumours))
 
 
-def _child(args: tuple[int, str, int, bool]) -> tuple[float, float, float]:
+def _child(args: tuple[int, int | None, int]) -> tuple[float, float, float, int, int]:
     return run(*args)
 
 
@@ -195,19 +205,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--batch", type=int, default=1000, help="claims per Grouper.add")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best counts")
     args = parser.parse_args()
-    ctx = multiprocessing.get_context("spawn")  # a fresh process per measurement
-    for mode in ("all at once", f"batches of {args.batch}"):
+    ctx = multiprocessing.get_context("spawn")  # a fresh process per size and mode
+    for mode, batch in (("all at once", None), (f"batches of {args.batch}", args.batch)):
         times: list[float] = []
         for n in args.sizes:
             with ctx.Pool(1) as pool:
-                seconds, _, f1 = pool.apply(_child, ((n, mode, args.batch, False),))
-            with ctx.Pool(1) as pool:
-                _, peak, _ = pool.apply(_child, ((n, mode, args.batch, True),))
-            line = f"{mode:>18}  n={n:>7}  time={seconds:8.2f} s  peak={peak:7.1f} MB  F1={f1:.3f}"
+                result = pool.apply(_child, ((n, batch, args.repeats),))
+            seconds, peak, f1, players, rumours = result
+            line = (f"{mode:>18}  n={n:>7}  time={seconds:7.2f} s  peak={peak:6.1f} MB  "
+                    f"players={players:>6}  rumours={rumours:>6}  F1={f1:.3f}")
             if times:
-                growth = math.log(seconds / times[-1]) / math.log(n / args.sizes[len(times) - 1])
-                line += f"  growth from n={args.sizes[len(times) - 1]}: {growth:.2f}"
+                previous = args.sizes[len(times) - 1]
+                growth = math.log(seconds / times[-1]) / math.log(n / previous)
+                line += f"  growth from n={previous}: {growth:.2f}"
             times.append(seconds)
             print(line, flush=True)
 

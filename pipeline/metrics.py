@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+Item = TypeVar("Item", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class BCubed:
     f1: float
 
 
-def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> BCubed:
+def bcubed(predicted: Mapping[Item, Hashable], gold: Mapping[Item, Hashable]) -> BCubed:
     """B-cubed scores of `predicted` (item -> cluster) against `gold` (item -> cluster)."""
     if not gold:
         raise ValueError("B-cubed needs at least one gold item")

@@ -24,7 +24,15 @@ from hypothesis import strategies as st
 
 from pipeline.metrics import bcubed
 from pipeline.model import Claim
-from pipeline.rumours import ClaimRef, Grouper, Grouping, GroupingUpdate, group_claims
+from pipeline.rumours import (
+    ClaimRef,
+    Grouper,
+    Grouping,
+    GroupingUpdate,
+    Player,
+    Rumour,
+    group_claims,
+)
 
 CORPORA = Path(__file__).parent / "fixtures" / "corpus"
 F1_FLOOR = 0.95
@@ -191,8 +199,8 @@ def test_marcus_and_khephren_thuram_are_two_players_in_dev_a() -> None:
 class Store:
     """A stand-in for the database: applies `GroupingUpdate`s as the store will."""
 
-    players: dict[str, object]
-    rumours: dict[str, object]
+    players: dict[str, Player]
+    rumours: dict[str, Rumour]
     unassigned: set[int]
 
     def apply(self, update: GroupingUpdate) -> None:
@@ -206,8 +214,8 @@ class Store:
 
     def grouping(self) -> Grouping:
         return Grouping(
-            players=tuple(self.players[k] for k in sorted(self.players)),  # type: ignore[misc]
-            rumours=tuple(self.rumours[k] for k in sorted(self.rumours)),  # type: ignore[misc]
+            players=tuple(self.players[k] for k in sorted(self.players)),
+            rumours=tuple(self.rumours[k] for k in sorted(self.rumours)),
             unassigned=tuple(sorted(self.unassigned)))
 
 

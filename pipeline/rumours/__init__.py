@@ -4,9 +4,10 @@ A rumour is a player to a destination club in a transfer window, whatever the ar
 call the player. Pure: no I/O, no clock. The map:
 
     values.py    ClaimRef in; Player, Rumour, Grouping, GroupingUpdate out; window rule
-    names.py     folding names and the fuzzy rules (thresholds and their examples)
-    blocks.py    which name forms could be one player, kept up incrementally
-    resolve.py   one block's claims -> its players and rumours
+    names.py     folding names, and when two are one name (thresholds, examples)
+    blocks.py    which name forms may be one player, kept up as forms arrive
+    identity.py  one block's players, and the choice of player for a partial name
+    ledger.py    players and rumours as claims are placed on them; what changed
     grouper.py   Grouper (a batch at a time) and group_claims (all at once)
 """
 

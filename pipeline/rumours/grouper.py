@@ -8,28 +8,32 @@ The result is a function of the *set* of claims, by construction:
   name form, the set of clubs its claims name and how many there are - and which
   articles hold which claims;
 * blocks (`blocks.py`) are connected components over the set of forms;
-* a block's `Identity` is a pure function of its forms' club sets, recomputed whenever
-  one of them changes (a new form, a new club, a merge, a new cross link);
-* a player id is a pure function of its cluster and the claim counts;
-* each partial claim's decision is a pure function (`identity.choose`) of the claim and
-  its form's *context* - the candidate players with their tiers and clubs - plus which
-  candidates its article names in full. A decision is kept only while that context is
-  equal and no claim joined its article; otherwise it is taken again.
+* a block's `Identity` is a pure function of its forms, their club sets and which of
+  its one-word forms cross to other blocks; it is recomputed whenever one of those
+  changes (a new form, a merge, a new club on a full form, a form starting to cross);
+* a player id is a pure function of its cluster and the claim counts, recomputed for the
+  clusters whose counts changed;
+* a partial or crossing claim's decision is a pure function (`identity.choose`) of the
+  claim, its form's *context* - the candidate player ids with their tiers and clubs -
+  and which candidates its article names in full. A decision is kept only while the
+  context is equal, no claim joined its article and no full form there changed player;
+  otherwise it is taken again.
 
 So a batch re-does exactly the work whose inputs it changed, and any order or split of
-the same claims ends in the same `Grouping`; the property tests check it. The cost of a
-batch is its claims plus the forms of the blocks it changes, not the claims already in
-them - near-linear overall, as `benchmarks/rumours_bench.py` measures.
+the same claims ends in the same `Grouping`; the property tests check it. A batch costs
+its own claims, the forms of the blocks it changes, the one-word forms linked to them,
+and the claims whose decision inputs changed - not every claim already in those blocks.
+`benchmarks/rumours_bench.py` measures it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .blocks import Blocks
-from .identity import Cluster, Facts, Identity, Profile, choose, cross_tiers, identify
+from .identity import Cluster, Facts, Identity, Profile, choose, identify
 from .ledger import Ledger
 from .names import name_key, usable
 from .values import ClaimRef, Grouping, GroupingUpdate
@@ -65,45 +69,27 @@ def player_id(form: str) -> str:
 class _Form:
     """What the claims of one name form add up to."""
 
-    __slots__ = ("claim_ids", "from_clubs", "spellings", "to_clubs", "words")
+    __slots__ = ("claim_ids", "facts", "spellings", "words")
 
     def __init__(self, form: str) -> None:
         self.words = len(form.split())
         self.claim_ids: list[int] = []
-        self.from_clubs: set[str] = set()
-        self.to_clubs: set[str] = set()
+        self.facts = Facts(form, frozenset(), frozenset())
         self.spellings: Counter[str] = Counter()
 
     def add(self, ref: ClaimRef) -> bool:
         """Count a claim in; True when it names a club this form had not named."""
         self.claim_ids.append(ref.claim_id)
         self.spellings[ref.claim.player] += 1
-        new = False
-        for clubs, club in ((self.from_clubs, ref.claim.from_club),
-                            (self.to_clubs, ref.claim.to_club)):
-            if club and club not in clubs:
-                clubs.add(club)
-                new = True
-        return new
-
-    def facts(self, form: str) -> Facts:
-        return Facts(form, frozenset(self.from_clubs), frozenset(self.to_clubs))
-
-
-class _IdentityOf(Mapping[str, Identity]):
-    """form -> the identity of its block, without materialising the mapping."""
-
-    def __init__(self, grouper: Grouper) -> None:
-        self._g = grouper
-
-    def __getitem__(self, form: str) -> Identity:
-        return self._g._identity[self._g._blocks.block_of(form)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._g._forms)
-
-    def __len__(self) -> int:
-        return len(self._g._forms)
+        facts, claim = self.facts, ref.claim
+        if (claim.from_club and claim.from_club not in facts.from_clubs) or \
+                (claim.to_club and claim.to_club not in facts.to_clubs):
+            self.facts = Facts(
+                facts.form,
+                facts.from_clubs | {claim.from_club} if claim.from_club else facts.from_clubs,
+                facts.to_clubs | {claim.to_club} if claim.to_club else facts.to_clubs)
+            return True
+        return False
 
 
 class Grouper:
@@ -125,10 +111,13 @@ class Grouper:
         self._form_player: dict[str, str] = {}  # full form -> player its claims are under
         self._cluster_player: dict[Cluster, str] = {}
         self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
+        self._profile: dict[Cluster, Profile] = {}
         self._anchored: dict[str, set[Cluster]] = {}  # surname -> players spelling it two ways
         self._owner: dict[int, str] = {}  # claim -> player it is placed under
         self._placed: dict[str, set[int]] = {}  # player -> claims placed under it
-        self._by_article: dict[int, list[int]] = {}
+        # article -> its claims: a bare id while it has one (most do), which spares the
+        # garbage collector a list per article
+        self._by_article: dict[int, int | list[int]] = {}
         self._ledger = Ledger(self._claims)
         self._unassigned: list[int] = []
         self._full: Grouping | None = None
@@ -217,7 +206,13 @@ class Grouper:
             # new club on a partial or crossing form changes nothing it computed.
             if state.add(ref) and form in self._cluster_of_form:
                 changed.add(self._blocks.block_of(form))
-            self._by_article.setdefault(ref.article_id, []).append(ref.claim_id)
+            held = self._by_article.get(ref.article_id)
+            if held is None:
+                self._by_article[ref.article_id] = ref.claim_id
+            elif isinstance(held, int):
+                self._by_article[ref.article_id] = [held, ref.claim_id]
+            else:
+                held.append(ref.claim_id)
             new.append(ref)
         return new, unassigned, {b for b in changed if b in self._block_forms}, linked
 
@@ -232,10 +227,14 @@ class Grouper:
                 old = self._cluster_of_form.pop(f, None)
                 if old is not None and old in self._cluster_player:
                     before[old] = self._cluster_player.pop(old)
+                    del self._profile[old]
             linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
-            identity = identify((self._forms[f].facts(f) for f in forms), linked)
+            identity = identify((self._forms[f].facts for f in forms),
+                                {f: self._blocks.inside(f) for f in forms},
+                                {f: self._blocks.matched(f) for f in forms}, linked)
             self._identity[root] = identity
             self._cluster_of_form.update(identity.cluster_of)
+            self._profile.update(identity.profiles)
         for cluster in before:
             for word in _anchors(cluster):
                 self._anchored[word].discard(cluster)
@@ -302,7 +301,7 @@ class Grouper:
                 targets[ref.claim_id] = self._form_player[f] if isinstance(context, _Full) \
                     else self._choose(ref.claim_id, f, context)
         for article in articles:
-            for claim_id in self._by_article[article]:
+            for claim_id in self._in_article(article):
                 f = form_of(self._claims[claim_id])
                 context = self._context[f]
                 if claim_id not in targets and isinstance(context, _Options):
@@ -317,6 +316,10 @@ class Grouper:
 
     # ------------------------------------------------------------ helpers
 
+    def _in_article(self, article: int) -> list[int]:
+        held = self._by_article[article]
+        return [held] if isinstance(held, int) else held
+
     def _context_of(self, form: str) -> Context:
         identity = self._identity[self._blocks.block_of(form)]
         if form in identity.cluster_of:
@@ -324,21 +327,32 @@ class Grouper:
         if form in identity.partial:
             tiers: Mapping[Cluster, int] = identity.partial[form]
         else:
-            tiers = cross_tiers(self._blocks.cross(form), _IdentityOf(self))
+            tiers = self._cross_tiers(form)
         # Candidates by player id, not by cluster: a new misspelling joining a player
         # changes neither its id nor its clubs, and then nothing here needs deciding.
-        options = []
-        for cluster, tier in tiers.items():
-            profile = self._identity[self._blocks.block_of(cluster[0])].profiles[cluster]
-            options.append((self._cluster_player[cluster], tier, profile))
-        return _Options(tuple(sorted(options, key=lambda o: o[0])))
+        options = sorted((self._cluster_player[c], t, self._profile[c]) for c, t in tiers.items())
+        return _Options(tuple(options))
+
+    def _cross_tiers(self, single: str) -> dict[Cluster, int]:
+        """The players a crossing form may stand for: each full name's player, or the
+        players a partial full name stands for; a link is as sure as its weakest step."""
+        tiers: dict[Cluster, int] = {}
+        for g, tier in self._blocks.cross(single).items():
+            cluster = self._cluster_of_form.get(g)
+            if cluster is not None:
+                reach: Mapping[Cluster, int] = {cluster: tier}
+            else:
+                reach = self._identity[self._blocks.block_of(g)].partial.get(g, {})
+            for c, t in reach.items():
+                tiers[c] = min(tiers.get(c, max(tier, t)), max(tier, t))
+        return tiers
 
     def _choose(self, claim_id: int, form: str, context: _Options) -> str:
         ref = self._claims[claim_id]
         tiers = {pid: t for pid, t, _ in context.options}
         profiles = {pid: p for pid, _, p in context.options}
         here = set()
-        for other in self._by_article[ref.article_id]:
+        for other in self._in_article(ref.article_id):
             cluster = self._cluster_of_form.get(form_of(self._claims[other]))
             if cluster is not None and self._cluster_player[cluster] in tiers:
                 here.add(self._cluster_player[cluster])

@@ -40,7 +40,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .names import EXACT, SLIP, contained_in, edits, matches, near_keys, prefixes
+from .names import EXACT, SLIP
 
 Cluster = tuple[str, ...]  # a player's full forms, sorted: its identity inside the grouper
 K = TypeVar("K", str, Cluster)
@@ -73,20 +73,21 @@ class Identity:
     crossing: frozenset[str]  # one-word forms decided against other blocks
 
 
-def identify(facts: Iterable[Facts], linked: Collection[str] = ()) -> Identity:
-    """A block's identity. `linked`: its one-word forms that some full name contains
-    (they are crossing)."""
+def identify(facts: Iterable[Facts], inside: Mapping[str, Mapping[str, int]],
+             matched: Mapping[str, Mapping[str, int]], linked: Collection[str] = ()) -> Identity:
+    """A block's identity, from its forms' facts and how they relate (`names`):
+    `inside` maps a form to the forms it is a partial of (with the tier), `matched` to
+    the forms it matches (with the kind, CLOSE or SLIP). `linked`: its one-word forms
+    that some full name contains (they are crossing)."""
     by_form = {f.form: f for f in facts}
     forms = sorted(by_form)
-    tokens = {f: tuple(f.split()) for f in forms}
-    containers = _containers(forms, tokens)
     crossing = frozenset(f for f in forms if f in linked)
     # A crossing form is decided claim by claim, so it names no player here for others
     # to be part of: a form inside only crossing forms is full.
-    containers = {f: {g: t for g, t in inside.items() if g not in crossing}
-                  for f, inside in containers.items()}
+    containers = {f: {g: t for g, t in inside.get(f, {}).items() if g not in crossing}
+                  for f in forms}
     full = [f for f in forms if not containers[f] and f not in crossing]
-    clusters = _clusters(full, tokens, by_form)
+    clusters = _clusters(full, matched, by_form)
     cluster_of = {f: c for c in clusters for f in c}
     profiles = {c: Profile(frozenset().union(*(by_form[f].from_clubs for f in c)),
                            frozenset().union(*(by_form[f].to_clubs for f in c)))
@@ -106,22 +107,6 @@ def identify(facts: Iterable[Facts], linked: Collection[str] = ()) -> Identity:
         partial[f] = tiers
     return Identity(tuple(clusters), cluster_of, profiles, partial,
                     {g: tuple(fs) for g, fs in backers.items()}, crossing)
-
-
-def cross_tiers(targets: Mapping[str, int],
-                identity_of: Mapping[str, Identity]) -> dict[Cluster, int]:
-    """The players a crossing form may stand for, from the full names it is part of
-    (name -> tier): each name's player, or the players a partial name stands for; a
-    link is as sure as its weakest step."""
-    tiers: dict[Cluster, int] = {}
-    for g, tier in targets.items():
-        identity = identity_of[g]
-        if g in identity.crossing:
-            continue
-        reach = {identity.cluster_of[g]: EXACT} if g in identity.cluster_of else identity.partial[g]
-        for c, t in reach.items():
-            tiers[c] = min(tiers.get(c, max(tier, t)), max(tier, t))
-    return tiers
 
 
 def choose(from_club: str | None, to_club: str | None, tiers: Mapping[K, int],
@@ -146,36 +131,6 @@ def choose(from_club: str | None, to_club: str | None, tiers: Mapping[K, int],
     return winners[0] if len(winners) == 1 else None
 
 
-def _containers(forms: list[str], tokens: dict[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
-    """For each form, the forms of the block it is a partial of, with the tier. Indexed
-    by surname keys, surname cuts and other words, so only forms sharing one meet."""
-    by_surname: dict[str, list[str]] = defaultdict(list)
-    by_word: dict[str, list[str]] = defaultdict(list)
-    by_cut: dict[str, list[str]] = defaultdict(list)
-    for f in forms:
-        t = tokens[f]
-        for k in near_keys(t[-1]):
-            by_surname[k].append(f)
-        for w in set(t[:-1]):
-            by_word[w].append(f)
-        for p in prefixes(t[-1]):
-            by_cut[p].append(f)
-    out: dict[str, dict[str, int]] = {}
-    for f in forms:
-        t = tokens[f]
-        seen = {g for k in near_keys(t[-1]) for g in by_surname[k]}
-        if len(t) == 1:
-            seen.update(by_word.get(t[0], ()))
-            seen.update(by_cut.get(t[0], ()))
-        found: dict[str, int] = {}
-        for g in seen:
-            tier = contained_in(t, tokens[g]) if g != f else None
-            if tier is not None:
-                found[g] = tier
-        out[f] = found
-    return out
-
-
 def _full_containers(f: str, containers: dict[str, dict[str, int]],
                      memo: dict[str, dict[str, int]]) -> dict[str, int]:
     """The full forms a partial reaches through partials of partials; a chain is as sure
@@ -191,9 +146,9 @@ def _full_containers(f: str, containers: dict[str, dict[str, int]],
     return out
 
 
-def _clusters(full: list[str], tokens: dict[str, tuple[str, ...]],
+def _clusters(full: list[str], matched: Mapping[str, Mapping[str, int]],
               facts: Mapping[str, Facts]) -> list[Cluster]:
-    """Full forms joined by `matches` where their clubs agree; sorted."""
+    """Full forms joined where they match and their clubs agree; sorted."""
     parent = {f: f for f in full}
 
     def find(f: str) -> str:
@@ -203,27 +158,16 @@ def _clusters(full: list[str], tokens: dict[str, tuple[str, ...]],
         return f
 
     clubs = {f: facts[f].from_clubs | facts[f].to_clubs for f in full}
-    # Forms that match differ in one word: blank each word in turn, key by the rest and
-    # that word's one-edit keys, and compare only forms sharing a bucket.
-    buckets: dict[tuple[object, ...], list[str]] = defaultdict(list)
     for f in full:
-        t = tokens[f]
-        for i, word in enumerate(t):
-            for k in edits(word) if len(t) > 1 else near_keys(word):
-                buckets[(len(t), i, t[:i], t[i + 1:], k)].append(f)
-    for bucket in buckets.values():
-        for i, f in enumerate(bucket):
-            for g in bucket[i + 1:]:
-                a, b = find(f), find(g)
-                if a == b:
-                    continue
-                kind = matches(tokens[f], tokens[g])
-                if kind is None or not _agree(facts[f].from_clubs, clubs[f],
-                                              facts[g].from_clubs, clubs[g]):
-                    continue
-                if kind == SLIP and not clubs[f] & clubs[g]:
-                    continue  # a short word one edit off: only with a club in common
-                parent[max(a, b)] = min(a, b)
+        for g, kind in matched.get(f, {}).items():
+            if g <= f or g not in parent:
+                continue  # each pair once; partial and crossing forms take no part
+            a, b = find(f), find(g)
+            if a == b or not _agree(facts[f].from_clubs, clubs[f], facts[g].from_clubs, clubs[g]):
+                continue
+            if kind == SLIP and not clubs[f] & clubs[g]:
+                continue  # a short word one edit off: only with a club in common
+            parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
     for f in full:
         groups[find(f)].append(f)

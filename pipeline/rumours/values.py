@@ -83,14 +83,14 @@ class Grouping:
 
 @dataclass(frozen=True)
 class GroupingUpdate:
-    """What one `Grouper.add` changed.
+    """What one `Grouper.add` changed: a delta; `Grouper.grouping()` gives the whole.
 
-    A batch re-resolves every *block* (group of possibly-same players) it touches, so
-    the update carries the complete current state of those blocks - their players,
-    rumours and unassigned claims, changed or not - and the ids of players and rumours
-    that existed in them before and exist no more (merged into another id). Applying
-    it to a store: upsert `players` and `rumours`, delete the `removed_*` ids, unlink
-    the `unassigned` claims. Blocks the batch did not touch are unchanged."""
+    `players` and `rumours` are those the batch created or changed (whole values, to
+    upsert by id); `removed_*` the ids that existed before the batch and exist no more
+    (a player merged into another, a rumour whose claims moved to a renamed player);
+    `unassigned` the batch's own claims that join no rumour (no destination, or no
+    usable name) - a claim never leaves that state, so it is all a store must add.
+    Applying every update in turn gives the same state as `grouping()`."""
 
     players: tuple[Player, ...]
     rumours: tuple[Rumour, ...]
