@@ -1,12 +1,13 @@
 """Player identity inside one block, and the choice of player for a partial name.
 
-Owns two pure functions. `identify` takes what a block's name forms say (the forms, and
-the clubs their claims name) and returns its `Identity`: which forms are players' full
-names, how they cluster into players, and which players each partial form may stand
-for. `choose` then decides, one claim at a time, which of those players a partial claim
-is about. Neither looks at claim counts or at other claims' decisions, so a decision
-depends only on the claim and on its form's `Identity` - which is what lets the grouper
-reuse a decision for as long as those inputs are unchanged.
+Owns two pure functions. `identify` takes what a block's name forms say - the forms, the
+clubs their claims name, and how the forms relate as `blocks.py` recorded them - and
+returns its `Identity`: which forms are players' full names, how they cluster into
+players, and which players each partial form may stand for. `choose` then decides,
+one claim at a time, which of those players a partial claim is about. Neither looks at
+claim counts or at other claims' decisions, so a decision depends only on the claim and
+on its form's `Identity` - which is what lets the grouper reuse a decision for as long
+as those inputs are unchanged.
 
 The rules (string rules and their thresholds in `names.py`):
 
