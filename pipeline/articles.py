@@ -69,3 +69,19 @@ def draft_from_feed(entry: FeedEntry, *, outlet_id: str, feed_id: int | None,
         fetch_error=why,
         seen_urls=(url,),
     )
+
+
+def page_draft(page: ExtractedPage, *, link: str, final_url: str, outlet_id: str,
+               fetched_at: dt.datetime, title_hint: str | None = None,
+               published_hint: dt.datetime | None = None) -> ArticleDraft:
+    """Pure: an article known by its page alone (no feed entry). The page's title, author
+    and date win; a sitemap's news:title and news:publication_date fill what it lacks."""
+    final = normalize_url(final_url)
+    url = page.canonical_url or final
+    return ArticleDraft(
+        url=url, outlet_id=outlet_id, feed_id=None, title=page.title or title_hint or "",
+        author=page.author, published_at=page.published_at or published_hint,
+        fetched_at=fetched_at, body=page.body, summary="", language=page.language,
+        content_hash=syndication.content_hash(page.body), text_source=TextSource.PAGE,
+        seen_urls=tuple(dict.fromkeys((link, final, url))),
+    )

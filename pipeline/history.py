@@ -35,7 +35,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline import run, syndication
+from pipeline import run
+from pipeline.articles import page_draft
 from pipeline.claims import KnownSource
 from pipeline.extract import ExtractionError, extract_page, normalize_url
 from pipeline.fetch import Fetcher, FetchResult
@@ -47,7 +48,7 @@ from pipeline.fetch.sitemaps import (
     walk_sitemaps,
 )
 from pipeline.fetch.warc import WarcError, WarcPage, WarcTally, read_warc
-from pipeline.model import ArticleDraft, Claim, ExtractedPage, TextSource
+from pipeline.model import ArticleDraft, Claim
 from pipeline.sources import Outlet, Sources
 from pipeline.store import Store
 
@@ -256,7 +257,7 @@ def _fetch_all(fetcher: Fetcher, fresh: list[tuple[str, tuple[Outlet, SitemapPag
                since: dt.datetime, until: dt.datetime | None, known: tuple[KnownSource, ...],
                clock: Callable[[], dt.datetime]) -> Iterator[_Job | PageFailure]:
     """The listed pages fetched, in listing order, a bounded window ahead."""
-    with run._HostPools(fetcher.config.per_host_concurrency) as pools:
+    with run.HostPools(fetcher.config.per_host_concurrency) as pools:
         window: deque[tuple[str, Outlet, SitemapPage, Future[FetchResult]]] = deque()
 
         def outcome() -> _Job | PageFailure:
@@ -389,22 +390,6 @@ def _extract(job: _Job) -> _Extracted | _OutOfRange | PageFailure:
     return _Extracted(draft, run.claims_of(draft.title, draft.body, outlet.id, job.known))
 
 
-def page_draft(page: ExtractedPage, *, link: str, final_url: str, outlet_id: str,
-               fetched_at: dt.datetime, title_hint: str | None = None,
-               published_hint: dt.datetime | None = None) -> ArticleDraft:
-    """Pure: an article known by its page alone (no feed entry). The page's title, author
-    and date win; a sitemap's news:title and news:publication_date fill what it lacks."""
-    final = normalize_url(final_url)
-    url = page.canonical_url or final
-    return ArticleDraft(
-        url=url, outlet_id=outlet_id, feed_id=None, title=page.title or title_hint or "",
-        author=page.author, published_at=page.published_at or published_hint,
-        fetched_at=fetched_at, body=page.body, summary="", language=page.language,
-        content_hash=syndication.content_hash(page.body), text_source=TextSource.PAGE,
-        seen_urls=tuple(dict.fromkeys((link, final, url))),
-    )
-
-
 # ---------------------------------------------------------------- bookkeeping (this thread)
 
 def _new_links(store: Store, items: list[tuple[str, _T]], tally: _Tally
@@ -413,10 +398,8 @@ def _new_links(store: Store, items: list[tuple[str, _T]], tally: _Tally
     by_link: dict[str, _T] = {}
     for link, item in items:
         by_link.setdefault(link, item)
-    known = store.known_links(by_link) | (by_link.keys() & tally.claimed)
-    tally.counts["known"] += len(known) + len(items) - len(by_link)
-    fresh = [(link, item) for link, item in by_link.items() if link not in known]
-    tally.claimed.update(link for link, _ in fresh)
+    fresh, known = run.fresh_links(by_link, store.known_links(by_link), tally.claimed)
+    tally.counts["known"] += known + len(items) - len(by_link)  # repeats count as known
     return fresh
 
 

@@ -14,26 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.articles import draft_from_feed, draft_from_page
 from pipeline.claims import KnownSource, extract_claims
 from pipeline.extract import ExtractionError, extract_page, normalize_url
-from pipeline.fetch import Fetcher, FetchResult
+from pipeline.fetch import Fetcher, FetchResult, retry_after_seconds
 from pipeline.fetch.feeds import FeedParseError, parse_feed
 from pipeline.learning import Outcome, Posterior, posteriors
 from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed, StoredClaim
 from pipeline.rumours import ClaimRef, Grouping, group_claims
-from pipeline.schedule import next_due
+from pipeline.schedule import freshness, next_due, unchanged_polls_from
 from pipeline.scoring import UNKNOWN_RELIABILITY, Report, RumourFacts, Score, score_all
 from pipeline.sources import Outlet, Sources
 from pipeline.store import FeedFetch, PlayerRecord, RumourRecord, ScoreRecord, Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Fetch errors that say the link itself is unacceptable: no fallback to the feed's text.
 REFUSED = frozenset({"foreign_host", "bad_url"})
@@ -128,12 +129,15 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                progress: Progress | None = None,
                clock: Callable[[], dt.datetime] | None = None,
                due_only: bool = False,
-               feed_ids: Iterable[int] | None = None) -> PassSummary:
+               feed_ids: Iterable[int] | None = None,
+               sync_sources: bool = True) -> PassSummary:
     """Fetch every active feed once (`due_only`: those due by `now`; `feed_ids`: these
-    only), store the new articles they list."""
+    only), store the new articles they list. `sync_sources=False` when the caller has
+    just synced the feeds table with `sources` (a worker's poll of one feed)."""
     progress = progress or Progress()
     clock = clock or (lambda: now)
-    store.sync_sources(sources, now)
+    if sync_sources:
+        store.sync_sources(sources, now)
     states = store.feeds_for_update(due_by=now if due_only else None, feed_ids=feed_ids)
     outlets = {o.id: o for o in sources.outlets}
     progress.feeds_started(len(states))
@@ -142,7 +146,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
     claimed: set[str] = set()  # links taken by this pass, across all feeds
     known = known_sources(sources)
     requests_before = fetcher.request_count
-    with _HostPools(fetcher.config.per_host_concurrency) as pools:
+    with HostPools(fetcher.config.per_host_concurrency) as pools:
         pending: dict[Future, FeedState | _PageJob] = {}
         for state in states:
             pending[pools.submit(state.url, _fetch_feed, fetcher, state)] = state
@@ -152,12 +156,20 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                 item = pending.pop(fut)
                 if isinstance(item, FeedState):
                     result, parsed, error = fut.result()
-                    tally = _record_feed(store, item, result, parsed, error, clock())
+                    by_link: dict[str, FeedEntry] = {}
+                    for entry in parsed.entries if parsed else ():
+                        by_link.setdefault(normalize_url(entry.link), entry)
+                    stored_links = store.known_links(by_link) if by_link else set()
+                    nothing_new = result.not_modified or (
+                        parsed is not None and not by_link.keys() - stored_links)
+                    tally = _record_feed(store, item, result, parsed, error, clock(),
+                                         nothing_new=nothing_new)
                     tallies[item.feed_id] = tally
                     if parsed is None:
                         progress.feed_done(_complete(store, tally))
                         continue
-                    jobs = _new_links(store, parsed.entries, claimed, tally)
+                    jobs, known_count = fresh_links(by_link, stored_links, claimed)
+                    tally.counts["known"] += known_count
                     outlet = outlets[item.outlet_id]
                     for link, entry in jobs:
                         job = pools.submit(link, _fetch_article, fetcher, outlet, item, entry,
@@ -279,25 +291,24 @@ def reextract_claims(sources: Sources, store: Store,
 # ---------------------------------------------------------------- bookkeeping (this thread)
 
 def _record_feed(store: Store, state: FeedState, result: FetchResult,
-                 parsed: ParsedFeed | None, error: str | None, at: dt.datetime) -> _FeedTally:
-    # Imported here, not at the top: the module's imports are shared with other work.
-    from pipeline.fetch import retry_after_seconds
-    from pipeline.schedule import freshness, unchanged_polls_from
+                 parsed: ParsedFeed | None, error: str | None, at: dt.datetime, *,
+                 nothing_new: bool) -> _FeedTally:
+    """What this fetch of the feed says of it; stored by _complete once its pages are.
 
+    `nothing_new`: a 304, or every entry already stored.
+    """
     ok = error is None
     failures = 0 if ok else state.failures + 1
     # Quiet polls are not counted in the feeds table: the count is read back from the
     # wait chosen last time (see unchanged_polls_from), and grows by one when this poll
     # brought nothing new either (a 304, or every entry already stored).
     unchanged = 0
-    if ok and (result.not_modified or parsed is not None):
-        links = {normalize_url(e.link) for e in parsed.entries} if parsed else set()
-        if result.not_modified or not links - store.known_links(links):
-            previous = store.feed(state.feed_id)
-            last_wait = (previous.next_due_at - previous.last_fetched_at
-                         if previous and previous.next_due_at and previous.last_fetched_at
-                         and state.failures == 0 else None)
-            unchanged = unchanged_polls_from(last_wait, state.poll_interval) + 1
+    if ok and nothing_new:
+        previous = store.feed(state.feed_id)
+        last_wait = (previous.next_due_at - previous.last_fetched_at
+                     if previous and previous.next_due_at and previous.last_fetched_at
+                     and state.failures == 0 else None)
+        unchanged = unchanged_polls_from(last_wait, state.poll_interval) + 1
     retry_after = retry_after_seconds(result.retry_after, at)
     fetch = FeedFetch(
         feed_id=state.feed_id, at=at, status=result.status, ok=ok, error=error,
@@ -317,17 +328,14 @@ def _record_feed(store: Store, state: FeedState, result: FetchResult,
     return _FeedTally(state, report, fetch)
 
 
-def _new_links(store: Store, entries: Iterable[FeedEntry], claimed: set[str],
-               tally: _FeedTally) -> list[tuple[str, FeedEntry]]:
-    """The entries whose article is neither stored nor already taken by this pass."""
-    by_link: dict[str, FeedEntry] = {}
-    for entry in entries:
-        by_link.setdefault(normalize_url(entry.link), entry)
-    known = store.known_links(by_link) | (by_link.keys() & claimed)
-    tally.counts["known"] += len(known)
-    fresh = [(link, entry) for link, entry in by_link.items() if link not in known]
+def fresh_links(by_link: Mapping[str, T], stored: set[str], claimed: set[str]
+                ) -> tuple[list[tuple[str, T]], int]:
+    """The items whose link is neither `stored` nor already `claimed` by this pass (now
+    claimed), and how many were either. Shared by feed passes and history passes."""
+    known = (by_link.keys() & stored) | (by_link.keys() & claimed)
+    fresh = [(link, item) for link, item in by_link.items() if link not in known]
     claimed.update(link for link, _ in fresh)
-    return fresh
+    return fresh, len(known)
 
 
 def _complete(store: Store, tally: _FeedTally) -> FeedReport:
@@ -342,7 +350,7 @@ def _finish(tally: _FeedTally) -> FeedReport:
     return replace(tally.report, new=c["new"], known=c["known"], failed=c["failed"])
 
 
-class _HostPools:
+class HostPools:
     """One small thread pool per host: per-host concurrency without head-of-line blocking."""
 
     def __init__(self, per_host: int) -> None:
@@ -357,7 +365,7 @@ class _HostPools:
             self.pools[host] = pool
         return pool.submit(fn, *args)
 
-    def __enter__(self) -> _HostPools:
+    def __enter__(self) -> HostPools:
         return self
 
     def __exit__(self, *exc: object) -> None:

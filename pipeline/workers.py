@@ -178,8 +178,9 @@ def poll_feed(feed_id: int) -> dict[str, int]:
     rt = _rt()
     now = dt.datetime.now(dt.UTC)
     with Fetcher(rt.fetch) as fetcher:
+        # The scheduler synced the feeds table when it queued this poll.
         summary = fetch_pass(rt.sources(), rt.store, fetcher, now=now, feed_ids=[feed_id],
-                             clock=lambda: dt.datetime.now(dt.UTC))
+                             clock=lambda: dt.datetime.now(dt.UTC), sync_sources=False)
     for report in summary.feeds:
         log.info("feed %s %s: %d new, %d known, %d failed%s", report.outlet_id,
                  report.outcome, report.new, report.known, report.failed,
