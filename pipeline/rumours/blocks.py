@@ -10,13 +10,16 @@ spellings, not a surname's every bearer, and adding a form costs a few look-ups.
   or part of the other ("kolo muani"/"randal kolo muani": keyed by the surname, and
   compared only between names of different lengths).
   "marcus thuram" and "khephren thuram" share a surname and stay in separate blocks.
-* One-word forms join each other likewise: "vlahovic"/"vlahovich", "kvara"/
-  "kvaratskhelia".
-* A one-word form is cross-linked, not joined, to the full names it may stand for: its
-  surname ("thuram" -> every Thuram), a first name ("lautaro" -> "lautaro martinez"), a
-  nickname cut from a surname ("kvara" -> "khvicha kvaratskhelia"). Joining on these
-  would put every Martínez - and through first names every Marcus - into one block. The
-  one-word form depends on the blocks it links to; they do not depend on it.
+* One-word forms join each other likewise when one is a slip of the other:
+  "vlahovic"/"vlahovich".
+* A one-word form is cross-linked, not joined, to the forms it may stand for: a full
+  name's surname ("thuram" -> every Thuram), a first name ("lautaro" -> "lautaro
+  martinez"), a nickname cut from a surname ("kvara" -> "khvicha kvaratskhelia", and
+  "kvara" -> a bare "kvaratskhelia"). Joining on these would put every Martínez - and
+  through first names every Marcus - into one block; and joining cuts would chain every
+  one-word form that starts with "mari" or "teri" into one block that grows with the
+  claims and is worked out again whenever any of its forms changes. The one-word form
+  depends on the blocks it links to; they do not depend on it.
 
 Blocks are connected components of a relation between strings, over the *set* of forms:
 they do not depend on arrival order, and only ever grow by merging. Each related pair is
@@ -52,9 +55,10 @@ def _join_keys(words: tuple[str, ...]) -> list[str]:
 
 
 def _offered(words: tuple[str, ...]) -> list[str]:
-    """What a full name offers one-word forms: its surname, other words and surname cuts."""
+    """What a form offers one-word forms: a full name its surname, other words and
+    surname cuts; a one-word form its cuts ("kvara" of a bare "kvaratskhelia")."""
     if len(words) == 1:
-        return []
+        return [f"c:{p}" for p in prefixes(words[0])]
     return ([f"m:{k}" for k in near_keys(words[-1])]
             + [f"w:{w}" for w in sorted(set(words[:-1])) if len(w) >= MIN_WORD_LEN]
             + [f"c:{p}" for p in prefixes(words[-1])])
@@ -102,9 +106,9 @@ class Blocks:
         self._surnamed = _Index()  # (surname key, words) -> full names
         self._lengths: set[int] = set()  # how many words full names have had
         self._cross: dict[str, dict[str, int]] = {}  # one-word form -> full names it seeks
-        self._cut_of = _Index()  # cut -> one-word forms it is a cut of
         self._offers = _Index()  # cross key -> full names offering it
         self._seekers = _Index()  # cross key -> one-word forms seeking it
+        self._offering: dict[str, tuple[str, ...]] = {}  # full name -> the keys it offers
         self._inside: dict[str, dict[str, int]] = {}  # form -> forms it is part of: tier
         self._matched: dict[str, dict[str, int]] = {}  # form -> forms it matches: kind
 
@@ -116,7 +120,8 @@ class Blocks:
 
     def add(self, form: str) -> tuple[int, list[tuple[int, int]], set[str]]:
         """Add a new form. Returns its block, the merges it caused in order as (absorbed,
-        surviving) blocks, and the one-word forms whose cross links may have grown."""
+        surviving) blocks, and the one-word forms whose cross links grew (the form itself
+        when it is one word)."""
         if form in self._ids:
             raise ValueError(f"form {form!r} added twice")
         words = tuple(form.split())
@@ -134,24 +139,29 @@ class Blocks:
                 kin.extend(self._surnamed.get((key, n)) for n in self._lengths if n != len(words))
                 self._surnamed.add((key, len(words)), form)
             self._lengths.add(len(words))
-        else:  # nicknames: "kvara" is a cut of "kvaratskhelia", and back
-            kin.append(self._cut_of.get(words[0]))
-            kin.append(p for p in prefixes(words[0]) if p in self._ids)
-            for p in prefixes(words[0]):
-                self._cut_of.add(p, form)
         for other in {g for group in kin for g in group}:
             if self._relate(form, words, other, tuple(other.split())):
                 self._union(me, self._ids[other], merges)
-        linked: set[str] = set()
-        for key in _offered(words):
+        offered = tuple(_offered(words))
+        if offered:
+            self._offering[form] = offered
+        seeking: set[str] = set()
+        for key in offered:
             self._offers.add(key, form)
-            linked.update(self._seekers.get(key))
+            seeking.update(self._seekers.get(key))
+        # Cross links only ever grow: the new form is added to the links already worked
+        # out, never by working them out again (a bare "Garcia" has a hundred).
+        linked: set[str] = set()
+        for single in seeking:
+            tier = contained_in((single,), words)
+            if tier is not None:
+                linked.add(single)
+                if single in self._cross:
+                    self._cross[single][form] = tier
         if len(words) == 1:
             for key in _sought(words[0]):
                 self._seekers.add(key, form)
             linked.add(form)
-        for single in linked:
-            self._cross.pop(single, None)
         return self._find(me), merges, linked
 
     def _relate(self, f: str, fw: tuple[str, ...], g: str, gw: tuple[str, ...]) -> bool:
@@ -178,8 +188,8 @@ class Blocks:
         return self._matched.get(form, _NONE)
 
     def cross(self, single: str) -> Mapping[str, int]:
-        """The full names a one-word form may stand for, with the tier of each link
-        (kept until a new full name offers one of the keys it seeks)."""
+        """The forms a one-word form may stand for, with the tier of each link (worked
+        out once, then kept up by `add`)."""
         found = self._cross.get(single)
         if found is None:
             word = (single,)
@@ -192,9 +202,15 @@ class Blocks:
         return found
 
     def seekers(self, form: str) -> set[str]:
-        """The one-word forms whose cross links reach this full name."""
-        return {s for key in _offered(tuple(form.split())) for s in self._seekers.get(key)
-                if form in self.cross(s)}
+        """The one-word forms whose cross links reach this full name. The same test as
+        `cross`, run from this end: it costs the seekers of this name's keys, not the
+        names every seeker reaches (a bare "Garcia" reaches a hundred at 100k claims)."""
+        offered = self._offering.get(form, ())
+        if not offered:
+            return set()
+        words = tuple(form.split())
+        return {s for key in offered for s in self._seekers.get(key)
+                if contained_in((s,), words) is not None}
 
     def _find(self, form_id: int) -> int:
         parent = self._parent

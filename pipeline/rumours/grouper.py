@@ -28,9 +28,12 @@ and the claims whose decision inputs changed - not every claim already in those 
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from .blocks import Blocks
 from .identity import Cluster, Facts, Identity, Profile, choose, identify
@@ -52,6 +55,21 @@ class _Options:
     clubs - everything `identity.choose` reads besides the claim and its article."""
 
     options: tuple[tuple[str, int, Profile], ...]  # (player id, tier, clubs)
+
+    @cached_property
+    def tiers(self) -> dict[str, int]:
+        return {pid: t for pid, t, _ in self.options}
+
+    @cached_property
+    def profiles(self) -> dict[str, Profile]:
+        return {pid: p for pid, _, p in self.options}
+
+    @cached_property
+    def decided(self) -> dict[tuple[str | None, str | None, frozenset[str]], str | None]:
+        """`choose` is pure: its answers under this context, by (from_club, to_club,
+        candidates named in the article). A bare "Garcia" has hundreds of claims and
+        about a hundred candidates at 100k claims, but far fewer distinct questions."""
+        return {}
 
 
 Context = _Full | _Options
@@ -108,6 +126,7 @@ class Grouper:
         self._block_forms: dict[int, list[str]] = {}
         self._identity: dict[int, Identity] = {}
         self._context: dict[str, Context] = {}  # form -> what decided its claims
+        self._face: dict[str, object] = {}  # form -> what crossing forms saw of it
         self._form_player: dict[str, str] = {}  # full form -> player its claims are under
         self._cluster_player: dict[Cluster, str] = {}
         self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
@@ -126,6 +145,10 @@ class Grouper:
         return len(self._claims)
 
     def add(self, batch: Iterable[ClaimRef]) -> GroupingUpdate:
+        with _collector_paused():
+            return self._add(batch)
+
+    def _add(self, batch: Iterable[ClaimRef]) -> GroupingUpdate:
         new, unassigned, changed, linked = self._ingest(batch)
         counted = {form_of(ref) for ref in new}
         for single in linked:  # a form that starts crossing changes its block's identity
@@ -263,12 +286,16 @@ class Grouper:
                 renamed: dict[Cluster, str]) -> dict[int, str]:
         """Where each claim whose inputs changed now belongs: claim id -> player id."""
         recheck = set(linked)
-        # Contexts name candidates by player id: a renamed player's block and seekers are
-        # looked at again, as are those of every block whose identity changed.
+        # Contexts name candidates by player id: a renamed player's block is looked at
+        # again, as is every block whose identity changed; and the seekers of each of
+        # their forms whose face - what a crossing form sees of it - changed.
         for root in blocks | {self._blocks.block_of(c[0]) for c in renamed}:
             for f in self._block_forms[root]:
                 recheck.add(f)
-                recheck |= self._blocks.seekers(f)
+                face = self._face_of(f)
+                if self._face.get(f) != face:
+                    self._face[f] = face
+                    recheck |= self._blocks.seekers(f)
         targets: dict[int, str] = {}
         articles = {ref.article_id for ref in new}
         # Full forms first: their players follow from identity and counts alone. When a
@@ -333,6 +360,18 @@ class Grouper:
         options = sorted((self._cluster_player[c], t, self._profile[c]) for c, t in tiers.items())
         return _Options(tuple(options))
 
+    def _face_of(self, form: str) -> object:
+        """What a crossing form's context reads of this form (see `_cross_tiers`): a full
+        form's player and clubs, a partial form's candidates; nothing of a crossing one."""
+        cluster = self._cluster_of_form.get(form)
+        if cluster is not None:
+            return (self._cluster_player[cluster], self._profile[cluster])
+        partial = self._identity[self._blocks.block_of(form)].partial.get(form)
+        if partial is None:
+            return None
+        return tuple(sorted((self._cluster_player[c], t, self._profile[c])
+                            for c, t in partial.items()))
+
     def _cross_tiers(self, single: str) -> dict[Cluster, int]:
         """The players a crossing form may stand for: each full name's player, or the
         players a partial full name stands for; a link is as sure as its weakest step."""
@@ -349,14 +388,19 @@ class Grouper:
 
     def _choose(self, claim_id: int, form: str, context: _Options) -> str:
         ref = self._claims[claim_id]
-        tiers = {pid: t for pid, t, _ in context.options}
-        profiles = {pid: p for pid, _, p in context.options}
+        tiers = context.tiers
         here = set()
         for other in self._in_article(ref.article_id):
             cluster = self._cluster_of_form.get(form_of(self._claims[other]))
             if cluster is not None and self._cluster_player[cluster] in tiers:
                 here.add(self._cluster_player[cluster])
-        chosen = choose(ref.claim.from_club, ref.claim.to_club, tiers, profiles, here)
+        question = (ref.claim.from_club, ref.claim.to_club, frozenset(here))
+        decided = context.decided
+        if question in decided:
+            chosen = decided[question]
+        else:
+            chosen = decided[question] = choose(ref.claim.from_club, ref.claim.to_club, tiers,
+                                                context.profiles, here)
         return player_id(form) if chosen is None else chosen
 
     def _canonical(self, cluster: Cluster) -> str:
@@ -374,6 +418,26 @@ class Grouper:
             ) + (len(bare.claim_ids) if bare is not None else 0)
 
         return min(cluster, key=lambda g: (-support(g), -self._forms[g].words, g))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one `add`, and resumed as it was.
+
+    A batch allocates hundreds of thousands of small objects, and some of them outlive
+    the young generations, so the collector's full passes - each a walk over the whole
+    grown state, which makes no cycles - come ever more often as the state grows: at 100k
+    claims in batches of 1,000 they were a third of the time, and the part that grew
+    faster than the claims (benchmarks/rumours_bench.py). Paused, the batch's garbage
+    waits for the next pass after `add`, which finds it as usual."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _anchors(cluster: Cluster) -> set[str]:
