@@ -13,23 +13,24 @@ The result is a function of the *set* of claims, by construction:
   changes (a new form, a merge, a new club on a full form, a form starting to cross);
 * a player id is a pure function of its cluster and the claim counts, recomputed for the
   clusters whose counts changed;
-* a partial or crossing claim's decision is a pure function (`identity.choose`) of the
-  claim, its form's *context* - the candidate player ids with their tiers and clubs -
-  and which candidates its article names in full. A decision is kept only while the
-  context is equal, no claim joined its article and no full form there changed player;
-  otherwise it is taken again.
+* a partial or crossing claim's decision is a pure function (`identity.choose`) of its
+  form's *context* - the candidate player ids with their tiers and clubs - and of the
+  claim's *question*: its from_club, its to_club and the players its article names in
+  full. Claims are filed under their question, and a question's answer is kept while
+  the context is equal; a new context answers each question once. A claim is asked
+  again when a claim joins its article or a full form there changes player.
 
 So a batch re-does exactly the work whose inputs it changed, and any order or split of
 the same claims ends in the same `Grouping`; the property tests check it. A batch costs
-its own claims, the forms of the blocks it changes, the one-word forms linked to them,
-and the claims whose decision inputs changed - not every claim already in those blocks.
-`benchmarks/rumours_bench.py` measures it.
+its own claims, the forms of the blocks it changes, the one-word forms linked to the
+forms whose face changed, and the questions whose context changed - not every claim
+already in those blocks. `benchmarks/rumours_bench.py` measures it.
 """
 
 from __future__ import annotations
 
 import gc
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,14 +66,15 @@ class _Options:
         return {pid: p for pid, _, p in self.options}
 
     @cached_property
-    def decided(self) -> dict[tuple[str | None, str | None, frozenset[str]], str | None]:
-        """`choose` is pure: its answers under this context, by (from_club, to_club,
-        candidates named in the article). A bare "Garcia" has hundreds of claims and
-        about a hundred candidates at 100k claims, but far fewer distinct questions."""
+    def decided(self) -> dict[Question, str | None]:
+        """`choose` is pure: its answers under this context, by question."""
         return {}
 
 
 Context = _Full | _Options
+# What `identity.choose` asks of a claim: its from_club, its to_club, and the players its
+# article names in full (the candidates among them are `here`).
+Question = tuple[str | None, str | None, frozenset[str]]
 
 
 def form_of(ref: ClaimRef) -> str:
@@ -127,6 +129,10 @@ class Grouper:
         self._identity: dict[int, Identity] = {}
         self._context: dict[str, Context] = {}  # form -> what decided its claims
         self._face: dict[str, object] = {}  # form -> what crossing forms saw of it
+        # A partial or crossing form's claims by question, and the answer to each
+        self._asked: dict[str, dict[Question, set[int]]] = {}
+        self._question: dict[int, Question] = {}
+        self._answers: defaultdict[str, dict[Question, str]] = defaultdict(dict)
         self._form_player: dict[str, str] = {}  # full form -> player its claims are under
         self._cluster_player: dict[Cluster, str] = {}
         self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
@@ -307,6 +313,8 @@ class Grouper:
                 choosers.append((f, context))
                 continue
             self._context[f] = context
+            if f in self._asked:
+                self._unask(f)
             pid = self._cluster_player[context.cluster]
             if self._form_player.get(f) != pid:
                 self._form_player[f] = pid
@@ -314,26 +322,83 @@ class Grouper:
         for cluster, old in renamed.items():
             pid = self._cluster_player[cluster]
             self._form_player.update((f, pid) for f in cluster)
-            self._move(self._placed.get(old, ()), pid, targets, articles)
+            moved = self._placed.get(old, ())
+            self._move(moved, pid, targets, articles)
+            for claim_id in moved:  # a chooser's answers named the old id: ask again
+                question = self._question.get(claim_id)
+                if question is not None:
+                    self._answers[form_of(self._claims[claim_id])].clear()
+        # Partial and crossing forms: their claims are asked by question, and a new
+        # context answers each question once, not each claim (a bare "Garcia" has
+        # hundreds of claims and few questions).
         for f, context in choosers:
             if context == self._context.get(f):
                 continue
+            if not isinstance(self._context.get(f), _Options):  # newly a chooser
+                if f in self._form_player:  # it named a player in full in its articles
+                    articles.update(self._claims[c].article_id for c in self._forms[f].claim_ids)
+                for claim_id in self._forms[f].claim_ids:
+                    self._ask(claim_id, f)
             self._context[f] = context
             self._form_player.pop(f, None)
-            targets.update((c, self._choose(c, f, context)) for c in self._forms[f].claim_ids)
+            answers = self._answers[f]
+            for question, claim_ids in self._asked[f].items():
+                pid = self._answer(question, f, context)
+                if answers.get(question) != pid:
+                    answers[question] = pid
+                    targets.update(dict.fromkeys(claim_ids, pid))
         for ref in new:
             if ref.claim_id not in targets:
                 f = form_of(ref)
                 context = self._context[f]
-                targets[ref.claim_id] = self._form_player[f] if isinstance(context, _Full) \
-                    else self._choose(ref.claim_id, f, context)
+                if isinstance(context, _Full):
+                    targets[ref.claim_id] = self._form_player[f]
+                else:
+                    targets[ref.claim_id] = self._answer_for(self._ask(ref.claim_id, f), f)
+        # A claim's question names the players its article names in full: ask again in
+        # every article whose claims or full names changed.
         for article in articles:
             for claim_id in self._in_article(article):
                 f = form_of(self._claims[claim_id])
-                context = self._context[f]
-                if claim_id not in targets and isinstance(context, _Options):
-                    targets[claim_id] = self._choose(claim_id, f, context)
+                if isinstance(self._context[f], _Options):
+                    targets[claim_id] = self._answer_for(self._ask(claim_id, f), f)
         return targets
+
+    def _ask(self, claim_id: int, form: str) -> Question:
+        """File a chooser's claim under its question as it stands now."""
+        ref = self._claims[claim_id]
+        named = set()
+        for other in self._in_article(ref.article_id):
+            cluster = self._cluster_of_form.get(form_of(self._claims[other]))
+            if cluster is not None:
+                named.add(self._cluster_player[cluster])
+        question = (ref.claim.from_club, ref.claim.to_club, frozenset(named))
+        was = self._question.get(claim_id)
+        if was != question:
+            asked = self._asked.setdefault(form, {})
+            if was is not None:
+                asked[was].discard(claim_id)
+                if not asked[was]:
+                    del asked[was]
+                    self._answers[form].pop(was, None)
+            asked.setdefault(question, set()).add(claim_id)
+            self._question[claim_id] = question
+        return question
+
+    def _answer_for(self, question: Question, form: str) -> str:
+        answers = self._answers[form]
+        if question not in answers:
+            context = self._context[form]
+            assert isinstance(context, _Options)
+            answers[question] = self._answer(question, form, context)
+        return answers[question]
+
+    def _unask(self, form: str) -> None:
+        """A form that now names a player in full: its claims are asked no more."""
+        for claim_ids in self._asked.pop(form, {}).values():
+            for claim_id in claim_ids:
+                del self._question[claim_id]
+        self._answers.pop(form, None)
 
     def _move(self, claim_ids: Iterable[int], pid: str, targets: dict[int, str],
               articles: set[int]) -> None:
@@ -386,21 +451,15 @@ class Grouper:
                 tiers[c] = min(tiers.get(c, max(tier, t)), max(tier, t))
         return tiers
 
-    def _choose(self, claim_id: int, form: str, context: _Options) -> str:
-        ref = self._claims[claim_id]
-        tiers = context.tiers
-        here = set()
-        for other in self._in_article(ref.article_id):
-            cluster = self._cluster_of_form.get(form_of(self._claims[other]))
-            if cluster is not None and self._cluster_player[cluster] in tiers:
-                here.add(self._cluster_player[cluster])
-        question = (ref.claim.from_club, ref.claim.to_club, frozenset(here))
+    def _answer(self, question: Question, form: str, context: _Options) -> str:
+        """The player a chooser's claims asking `question` are about under `context`."""
         decided = context.decided
         if question in decided:
             chosen = decided[question]
         else:
-            chosen = decided[question] = choose(ref.claim.from_club, ref.claim.to_club, tiers,
-                                                context.profiles, here)
+            from_club, to_club, named = question
+            chosen = decided[question] = choose(from_club, to_club, context.tiers,
+                                                context.profiles, named)
         return player_id(form) if chosen is None else chosen
 
     def _canonical(self, cluster: Cluster) -> str:

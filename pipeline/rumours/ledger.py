@@ -60,8 +60,10 @@ class Ledger:
         self._dirty_rumours: set[RumourKey] = set()
 
     def place(self, ref: ClaimRef, player_id: str) -> None:
-        self._spellings.setdefault(player_id, Counter())[ref.claim.player] += 1
-        self._dirty_players.add(player_id)
+        spellings = self._spellings.setdefault(player_id, Counter())
+        if not spellings[ref.claim.player]:  # a Player shows the spellings, not their counts
+            self._dirty_players.add(player_id)
+        spellings[ref.claim.player] += 1
         key = rumour_key(player_id, ref)
         if key is None:
             return
@@ -82,10 +84,10 @@ class Ledger:
         spellings[ref.claim.player] -= 1
         if spellings[ref.claim.player] == 0:
             del spellings[ref.claim.player]
+            self._dirty_players.add(player_id)
         if not spellings:
             del self._spellings[player_id]
             self._names.pop(player_id, None)
-        self._dirty_players.add(player_id)
         key = rumour_key(player_id, ref)
         if key is None:
             return
