@@ -12,10 +12,11 @@ as those inputs are unchanged.
 The rules (string rules and their thresholds in `names.py`):
 
 1. A one-word form that some full name contains (a surname alone, a first name alone,
-   a nickname: "Thuram", "Lautaro", "Kvara") is *crossing*: it is decided like a partial,
-   against the players of the blocks holding those full names. A form that is a partial
-   of another form of its own block ("kolo muani" of "randal kolo muani", "kvara" of a
-   bare "kvaratskhelia") is *partial*. The rest are *full*.
+   a nickname: "Thuram", "Lautaro", "Kvara"), or that is a nickname cut of a bare
+   surname ("Kvara" of "Kvaratskhelia"), is *crossing*: it is decided like a partial,
+   against the players of the blocks holding those forms. A form that is a partial
+   of another form of its own block ("kolo muani" of "randal kolo muani", "vlahovic"
+   of a misspelt bare "vlahovich") is *partial*. The rest are *full*.
 2. Two full forms are one player when `names.matches` and their clubs do not contradict:
    when both carry from_clubs, one side's from_club must be among the other's clubs
    (from or to). A SLIP in a short word ("joe gomex") also needs a club the two share.
