@@ -133,6 +133,7 @@ class Grouper:
         self._asked: dict[str, dict[Question, set[int]]] = {}
         self._question: dict[int, Question] = {}
         self._answers: defaultdict[str, dict[Question, str]] = defaultdict(dict)
+        self._by_from: dict[str, dict[str | None, set[Question]]] = {}  # questions by from_club
         self._form_player: dict[str, str] = {}  # full form -> player its claims are under
         self._cluster_player: dict[Cluster, str] = {}
         self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
@@ -332,9 +333,10 @@ class Grouper:
         # context answers each question once, not each claim (a bare "Garcia" has
         # hundreds of claims and few questions).
         for f, context in choosers:
-            if context == self._context.get(f):
+            was = self._context.get(f)
+            if context == was:
                 continue
-            if not isinstance(self._context.get(f), _Options):  # newly a chooser
+            if not isinstance(was, _Options):  # newly a chooser
                 if f in self._form_player:  # it named a player in full in its articles
                     articles.update(self._claims[c].article_id for c in self._forms[f].claim_ids)
                 for claim_id in self._forms[f].claim_ids:
@@ -342,11 +344,18 @@ class Grouper:
             self._context[f] = context
             self._form_player.pop(f, None)
             answers = self._answers[f]
-            for question, claim_ids in self._asked[f].items():
+            asked = self._asked[f]
+            clubs = _affected(was, context) if isinstance(was, _Options) and answers else None
+            if clubs is None:
+                questions: Iterable[Question] = asked
+            else:  # only the questions whose from_club lets a changed candidate in
+                by_from = self._by_from[f]
+                questions = [q for c in (None, *clubs) for q in by_from.get(c, ())]
+            for question in questions:
                 pid = self._answer(question, f, context)
                 if answers.get(question) != pid:
                     answers[question] = pid
-                    targets.update(dict.fromkeys(claim_ids, pid))
+                    targets.update(dict.fromkeys(asked[question], pid))
         for ref in new:
             if ref.claim_id not in targets:
                 f = form_of(ref)
@@ -376,12 +385,19 @@ class Grouper:
         was = self._question.get(claim_id)
         if was != question:
             asked = self._asked.setdefault(form, {})
+            by_from = self._by_from.setdefault(form, {})
             if was is not None:
                 asked[was].discard(claim_id)
                 if not asked[was]:
                     del asked[was]
                     self._answers[form].pop(was, None)
-            asked.setdefault(question, set()).add(claim_id)
+                    by_from[was[0]].discard(was)
+                    if not by_from[was[0]]:
+                        del by_from[was[0]]
+            if question not in asked:
+                asked[question] = set()
+                by_from.setdefault(question[0], set()).add(question)
+            asked[question].add(claim_id)
             self._question[claim_id] = question
         return question
 
@@ -399,6 +415,7 @@ class Grouper:
             for claim_id in claim_ids:
                 del self._question[claim_id]
         self._answers.pop(form, None)
+        self._by_from.pop(form, None)
 
     def _move(self, claim_ids: Iterable[int], pid: str, targets: dict[int, str],
               articles: set[int]) -> None:
@@ -477,6 +494,28 @@ class Grouper:
             ) + (len(bare.claim_ids) if bare is not None else 0)
 
         return min(cluster, key=lambda g: (-support(g), -self._forms[g].words, g))
+
+
+def _affected(was: _Options, now: _Options) -> set[str] | None:
+    """The from_clubs of the questions whose answer a change of context may change, or
+    None for all of them. `choose` first keeps the candidates a claim's from_club does
+    not contradict, and reads nothing of the others; so a candidate that was added,
+    dropped or changed matters only to questions whose from_club is among its clubs
+    (before or after), and to all when it has no from_clubs (nothing contradicts it).
+    Questions without a from_club see every candidate and are always asked again."""
+    before = {pid: (tier, profile) for pid, tier, profile in was.options}
+    after = {pid: (tier, profile) for pid, tier, profile in now.options}
+    clubs: set[str] = set()
+    for pid in before.keys() | after.keys():
+        if before.get(pid) == after.get(pid):
+            continue
+        for side in (before.get(pid), after.get(pid)):
+            if side is not None:
+                profile = side[1]
+                if not profile.from_clubs:
+                    return None
+                clubs |= profile.from_clubs | profile.to_clubs
+    return clubs
 
 
 @contextmanager
