@@ -105,10 +105,10 @@ class Blocks:
         self._joinable = _Index()  # join key -> forms holding it
         self._surnamed = _Index()  # (surname key, words) -> full names
         self._lengths: set[int] = set()  # how many words full names have had
-        self._cross: dict[str, dict[str, int]] = {}  # one-word form -> full names it seeks
-        self._offers = _Index()  # cross key -> full names offering it
+        self._cross: dict[str, dict[str, int]] = {}  # one-word form -> forms it may stand for
+        self._offers = _Index()  # cross key -> forms offering it
         self._seekers = _Index()  # cross key -> one-word forms seeking it
-        self._offering: dict[str, tuple[str, ...]] = {}  # full name -> the keys it offers
+        self._offering: dict[str, tuple[str, ...]] = {}  # form -> the cross keys it offers
         self._inside: dict[str, dict[str, int]] = {}  # form -> forms it is part of: tier
         self._matched: dict[str, dict[str, int]] = {}  # form -> forms it matches: kind
 
@@ -202,9 +202,9 @@ class Blocks:
         return found
 
     def seekers(self, form: str) -> set[str]:
-        """The one-word forms whose cross links reach this full name. The same test as
-        `cross`, run from this end: it costs the seekers of this name's keys, not the
-        names every seeker reaches (a bare "Garcia" reaches a hundred at 100k claims)."""
+        """The one-word forms whose cross links reach this form. The same test as
+        `cross`, run from this end: it costs the seekers of this form's keys, not the
+        forms every seeker reaches (a bare "Garcia" reaches a hundred at 100k claims)."""
         offered = self._offering.get(form, ())
         if not offered:
             return set()

@@ -326,8 +326,7 @@ class Grouper:
             moved = self._placed.get(old, ())
             self._move(moved, pid, targets, articles)
             for claim_id in moved:  # a chooser's answers named the old id: ask again
-                question = self._question.get(claim_id)
-                if question is not None:
+                if claim_id in self._question:
                     self._answers[form_of(self._claims[claim_id])].clear()
         # Partial and crossing forms: their claims are asked by question, and a new
         # context answers each question once, not each claim (a bare "Garcia" has
@@ -437,10 +436,13 @@ class Grouper:
             tiers: Mapping[Cluster, int] = identity.partial[form]
         else:
             tiers = self._cross_tiers(form)
+        return self._options(tiers)
+
+    def _options(self, tiers: Mapping[Cluster, int]) -> _Options:
         # Candidates by player id, not by cluster: a new misspelling joining a player
         # changes neither its id nor its clubs, and then nothing here needs deciding.
-        options = sorted((self._cluster_player[c], t, self._profile[c]) for c, t in tiers.items())
-        return _Options(tuple(options))
+        return _Options(tuple(sorted((self._cluster_player[c], t, self._profile[c])
+                                     for c, t in tiers.items())))
 
     def _face_of(self, form: str) -> object:
         """What a crossing form's context reads of this form (see `_cross_tiers`): a full
@@ -449,10 +451,7 @@ class Grouper:
         if cluster is not None:
             return (self._cluster_player[cluster], self._profile[cluster])
         partial = self._identity[self._blocks.block_of(form)].partial.get(form)
-        if partial is None:
-            return None
-        return tuple(sorted((self._cluster_player[c], t, self._profile[c])
-                            for c, t in partial.items()))
+        return None if partial is None else self._options(partial)
 
     def _cross_tiers(self, single: str) -> dict[Cluster, int]:
         """The players a crossing form may stand for: each full name's player, or the
@@ -503,15 +502,13 @@ def _affected(was: _Options, now: _Options) -> set[str] | None:
     dropped or changed matters only to questions whose from_club is among its clubs
     (before or after), and to all when it has no from_clubs (nothing contradicts it).
     Questions without a from_club see every candidate and are always asked again."""
-    before = {pid: (tier, profile) for pid, tier, profile in was.options}
-    after = {pid: (tier, profile) for pid, tier, profile in now.options}
     clubs: set[str] = set()
-    for pid in before.keys() | after.keys():
-        if before.get(pid) == after.get(pid):
+    for pid in was.tiers.keys() | now.tiers.keys():
+        if was.tiers.get(pid) == now.tiers.get(pid) and \
+                was.profiles.get(pid) == now.profiles.get(pid):
             continue
-        for side in (before.get(pid), after.get(pid)):
-            if side is not None:
-                profile = side[1]
+        for profile in (was.profiles.get(pid), now.profiles.get(pid)):
+            if profile is not None:
                 if not profile.from_clubs:
                     return None
                 clubs |= profile.from_clubs | profile.to_clubs
