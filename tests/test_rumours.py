@@ -401,3 +401,30 @@ def test_a_renamed_player_keeps_its_nickname_claims() -> None:
     assert names[2] == ["dusan-vlahovci"] and names[3] == ["dusan-vlahovic"]
     assert grouper.grouping() == group_claims(c for batch in claims for c in batch)
     assert [r.id for r in grouper.grouping().rumours] == ["dusan-vlahovic/milan/2027-01"]
+
+
+@pytest.mark.parametrize("batches, names", [
+    # a bare surname backs the spelling it matches exactly, in whichever batch it comes
+    ([[ref("Joe Gomex", "milan", "liverpool"), ref("Joe Gomez", "milan", "liverpool")],
+      [ref("Gomez", "milan", None)],
+      [ref("Joe Gomex", "milan", "liverpool")],
+      [ref("Gomez", "milan", None)]],
+     ["joe-gomex", "joe-gomez", "joe-gomex", "joe-gomez"]),
+    # a partial of the same block backs the full form it sits exactly inside
+    ([[ref("Randal Kolo Muain", "milan", "psg"), ref("Randal Kolo Muani", "milan", "psg")],
+      [ref("Randal Kolo Muain", "milan", "psg")],
+      [ref("Kolo Muani", "milan", "psg")],
+      [ref("Kolo Muani", "milan", "psg")]],
+     ["randal-kolo-muain", "randal-kolo-muain", "randal-kolo-muain", "randal-kolo-muani"]),
+])
+def test_later_backing_claims_rename_a_player(batches: list[list[ClaimRef]],
+                                              names: list[str]) -> None:
+    # After the first batch a player's name is re-counted only among the forms whose
+    # support grew and the present name; the last batch of each case takes that path.
+    grouper = Grouper()
+    seen = []
+    for batch in batches:
+        grouper.add(batch)
+        seen.extend(p.id for p in grouper.grouping().players)
+    assert seen == names
+    assert grouper.grouping() == group_claims(c for batch in batches for c in batch)

@@ -89,18 +89,26 @@ def player_id(form: str) -> str:
 class _Form:
     """What the claims of one name form add up to."""
 
-    __slots__ = ("claim_ids", "facts", "spellings", "words")
+    __slots__ = ("claim_ids", "facts", "other_spellings", "spellings", "words")
 
     def __init__(self, form: str) -> None:
         self.words = len(form.split())
         self.claim_ids: list[int] = []
         self.facts = Facts(form, frozenset(), frozenset())
-        self.spellings: Counter[str] = Counter()
+        self.spellings: Counter[str] = Counter()  # those that fold to this form, counted
+        self.other_spellings: set[str] = set()  # grouped here by the extractor's key only
 
     def add(self, ref: ClaimRef) -> bool:
         """Count a claim in; True when it names a club this form had not named."""
         self.claim_ids.append(ref.claim_id)
-        self.spellings[ref.claim.player] += 1
+        spelt = ref.claim.player
+        if spelt in self.spellings:
+            self.spellings[spelt] += 1
+        elif spelt not in self.other_spellings:  # fold each spelling once, not each claim
+            if name_key(spelt) == self.facts.form:
+                self.spellings[spelt] = 1
+            else:
+                self.other_spellings.add(spelt)
         facts, claim = self.facts, ref.claim
         if (claim.from_club and claim.from_club not in facts.from_clubs) or \
                 (claim.to_club and claim.to_club not in facts.to_clubs):
@@ -123,6 +131,7 @@ class Grouper:
 
     def __init__(self) -> None:
         self._claims: dict[int, ClaimRef] = {}
+        self._form_by_claim: dict[int, str] = {}  # claim -> its form, for claims with a usable one
         self._blocks = Blocks()
         self._forms: dict[str, _Form] = {}
         self._block_forms: dict[int, list[str]] = {}
@@ -157,7 +166,7 @@ class Grouper:
 
     def _add(self, batch: Iterable[ClaimRef]) -> GroupingUpdate:
         new, unassigned, changed, linked = self._ingest(batch)
-        counted = {form_of(ref) for ref in new}
+        counted = {self._form_by_claim[ref.claim_id] for ref in new}
         for single in linked:  # a form that starts crossing changes its block's identity
             root = self._blocks.block_of(single)
             identity = self._identity.get(root)
@@ -220,6 +229,7 @@ class Grouper:
                 continue
             if ref.claim.to_club is None:
                 unassigned.append(ref.claim_id)
+            self._form_by_claim[ref.claim_id] = form
             state = self._forms.get(form)
             if state is None:
                 state = self._forms[form] = _Form(form)
@@ -274,15 +284,25 @@ class Grouper:
                 recount.add(cluster)
                 for word in _anchors(cluster):
                     self._anchored.setdefault(word, set()).add(cluster)
+        # The forms whose support (see `_canonical`) the batch's claims raised, by cluster
+        raised: defaultdict[Cluster, set[str]] = defaultdict(set)
         for f in counted:
             identity = self._identity[self._blocks.block_of(f)]
             if f in identity.cluster_of:
-                recount.add(identity.cluster_of[f])
-            recount.update(identity.partial.get(f, ()))
-            recount.update(self._anchored.get(f, ()))  # a bare surname backs its spelling
+                raised[identity.cluster_of[f]].add(f)
+            for g in identity.backs.get(f, ()):
+                raised[identity.cluster_of[g]].add(g)
+            for cluster in self._anchored.get(f, ()):  # a bare surname backs its spelling
+                raised[cluster].update(g for g in cluster if g.rsplit(" ", 1)[-1] == f)
+        # Supports only grow while a cluster keeps its forms and backers, so then only a
+        # raised form can overtake the present name; a new cluster is counted in full.
+        among: dict[Cluster, set[str]] = {}
+        for cluster, grown in raised.items():
+            if cluster not in recount and cluster in self._cluster_player:
+                among[cluster] = grown | {self._cluster_player[cluster].replace("-", " ")}
         renamed: dict[Cluster, str] = {}
-        for cluster in recount:
-            pid = player_id(self._canonical(cluster))
+        for cluster in recount | among.keys():
+            pid = player_id(self._canonical(cluster, among.get(cluster)))
             was = before[cluster] if cluster in before else self._cluster_player.get(cluster)
             if was is not None and was != pid:
                 renamed[cluster] = was
@@ -327,7 +347,7 @@ class Grouper:
             self._move(moved, pid, targets, articles)
             for claim_id in moved:  # a chooser's answers named the old id: ask again
                 if claim_id in self._question:
-                    self._answers[form_of(self._claims[claim_id])].clear()
+                    self._answers[self._form_by_claim[claim_id]].clear()
         # Partial and crossing forms: their claims are asked by question, and a new
         # context answers each question once, not each claim (a bare "Garcia" has
         # hundreds of claims and few questions).
@@ -357,7 +377,7 @@ class Grouper:
                     targets.update(dict.fromkeys(asked[question], pid))
         for ref in new:
             if ref.claim_id not in targets:
-                f = form_of(ref)
+                f = self._form_by_claim[ref.claim_id]
                 context = self._context[f]
                 if isinstance(context, _Full):
                     targets[ref.claim_id] = self._form_player[f]
@@ -367,7 +387,7 @@ class Grouper:
         # every article whose claims or full names changed.
         for article in articles:
             for claim_id in self._in_article(article):
-                f = form_of(self._claims[claim_id])
+                f = self._form_by_claim[claim_id]
                 if isinstance(self._context[f], _Options):
                     targets[claim_id] = self._answer_for(self._ask(claim_id, f), f)
         return targets
@@ -377,7 +397,7 @@ class Grouper:
         ref = self._claims[claim_id]
         named = set()
         for other in self._in_article(ref.article_id):
-            cluster = self._cluster_of_form.get(form_of(self._claims[other]))
+            cluster = self._cluster_of_form.get(self._form_by_claim[other])
             if cluster is not None:
                 named.add(self._cluster_player[cluster])
         question = (ref.claim.from_club, ref.claim.to_club, frozenset(named))
@@ -478,11 +498,12 @@ class Grouper:
                                                 context.profiles, named)
         return player_id(form) if chosen is None else chosen
 
-    def _canonical(self, cluster: Cluster) -> str:
+    def _canonical(self, cluster: Cluster, among: Iterable[str] | None = None) -> str:
         """The full form naming a player: the most claims spelling it out, counting the
         partial claims that sit exactly inside it - "Kolo Muani" backs "randal kolo
         muani", a bare "Gomez" backs "joe gomez", not a misspelt "joe gomex"; then the
-        most words; then alphabetical."""
+        most words; then alphabetical. `among`: the only forms that can win, when the
+        caller knows it (the present name and the forms whose support grew)."""
         identity = self._identity[self._blocks.block_of(cluster[0])]
         split = len(_anchors(cluster)) > 1
 
@@ -492,7 +513,8 @@ class Grouper:
                 len(self._forms[f].claim_ids) for f in identity.backers.get(g, ())
             ) + (len(bare.claim_ids) if bare is not None else 0)
 
-        return min(cluster, key=lambda g: (-support(g), -self._forms[g].words, g))
+        return min(cluster if among is None else among,
+                   key=lambda g: (-support(g), -self._forms[g].words, g))
 
 
 def _affected(was: _Options, now: _Options) -> set[str] | None:
@@ -543,12 +565,12 @@ def _anchors(cluster: Cluster) -> set[str]:
 
 
 def best_spelling(form: str, spellings: Counter[str]) -> str:
-    """How to write a player: the commonest spelling of its form, one with diacritics
-    first (diacritics are never added by mistake); else the form in capitals."""
-    written = [s for s in spellings if name_key(s) == form]
-    if not written:
+    """How to write a player: the commonest of the spellings that fold to its form, one
+    with diacritics first (diacritics are never added by mistake); else the form in
+    capitals."""
+    if not spellings:
         return " ".join(w.capitalize() for w in form.split())
-    return min(written, key=lambda s: (s.isascii(), -spellings[s], s))
+    return min(spellings, key=lambda s: (s.isascii(), -spellings[s], s))
 
 
 def group_claims(claims: Iterable[ClaimRef]) -> Grouping:

@@ -72,6 +72,7 @@ class Identity:
     profiles: Mapping[Cluster, Profile]
     partial: Mapping[str, Mapping[Cluster, int]]  # partial form -> candidate players' tiers
     backers: Mapping[str, tuple[str, ...]]  # full form -> partial forms exactly inside it
+    backs: Mapping[str, tuple[str, ...]]  # partial form -> full forms it is exactly inside
     crossing: frozenset[str]  # one-word forms decided against other blocks
 
 
@@ -96,6 +97,7 @@ def identify(facts: Iterable[Facts], inside: Mapping[str, Mapping[str, int]],
                 for c in clusters}
     partial: dict[str, dict[Cluster, int]] = {}
     backers: dict[str, list[str]] = defaultdict(list)
+    backs: dict[str, tuple[str, ...]] = {}
     memo: dict[str, dict[str, int]] = {}
     for f in forms:
         if not containers[f]:
@@ -106,9 +108,10 @@ def identify(facts: Iterable[Facts], inside: Mapping[str, Mapping[str, int]],
             tiers[c] = min(tiers.get(c, tier), tier)
             if tier == EXACT:
                 backers[g].append(f)
+                backs[f] = (*backs.get(f, ()), g)
         partial[f] = tiers
     return Identity(tuple(clusters), cluster_of, profiles, partial,
-                    {g: tuple(fs) for g, fs in backers.items()}, crossing)
+                    {g: tuple(fs) for g, fs in backers.items()}, backs, crossing)
 
 
 def choose(from_club: str | None, to_club: str | None, tiers: Mapping[K, int],
