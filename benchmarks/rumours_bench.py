@@ -1,15 +1,19 @@
 """Benchmark: grouping synthetic claims into rumours at 1k, 10k and 100k claims.
 
-    python benchmarks/rumours_bench.py [--sizes 1000 10000 100000] [--batch 1000] [--repeats 3]
+    python benchmarks/rumours_bench.py [--sizes 1000 10000 100000] [--batch 1000]
+                                       [--repeats 2] [--rounds 3]
 
 For each size it generates claims about realistic players (names from several football
 nations, a share of them sharing common surnames, a few mononyms), spelt the ways
 articles spell them (as written, diacritics dropped, surname only, a surname cut as a
 nickname, one-letter slips), with real club ids and publication dates over two seasons.
-It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), in a
-fresh process per size and mode, and prints the best time of `--repeats` runs, the peak
-memory traced during one more run (tracemalloc, which slows what it traces, so it is
-not the timed run), the players and rumours found, the B-cubed F1 of the rumours
+It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), each
+in a fresh process that times `--repeats` runs. It does so in `--rounds` rounds, every
+size and mode once per round, so that a slow spell of a shared machine falls on all
+sizes alike rather than on one. It prints, per size and mode, the best time over all
+runs and the spread of the rounds' best times (slowest / fastest), the peak memory
+traced during one more run in the first round (tracemalloc, which slows what it traces,
+so it is not a timed run), the players and rumours found, the B-cubed F1 of the rumours
 against the generator's truth (player, club, window), and the growth exponent
 log(t2/t1) / log(n2/n1) between consecutive sizes.
 """
@@ -148,7 +152,8 @@ def synthetic_claims(n: int, seed: int = 1) -> tuple[list[ClaimRef], dict[int, t
         players.append((name, home, targets))
     weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(players))))
     start = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
-    refs, truth = [], {}
+    refs: list[ClaimRef] = []
+    truth: dict[int, tuple[str, ...]] = {}
     article = 0
     for claim_id in range(1, n + 1):
         if rng.random() < 0.75:
@@ -175,9 +180,10 @@ def group(refs: list[ClaimRef], batch: int | None) -> Grouping:
     return grouper.grouping()
 
 
-def run(n: int, batch: int | None, repeats: int) -> tuple[float, float, float, int, int]:
-    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB,
-    B-cubed F1, players, rumours)."""
+def run(n: int, batch: int | None, repeats: int,
+        trace: bool) -> tuple[float, float | None, float, int, int]:
+    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB
+    when `trace`, B-cubed F1, players, rumours)."""
     refs, truth = synthetic_claims(n)
     times = []
     for _ in range(repeats):
@@ -185,19 +191,22 @@ def run(n: int, batch: int | None, repeats: int) -> tuple[float, float, float, i
         t0 = time.perf_counter()
         grouping = group(refs, batch)
         times.append(time.perf_counter() - t0)
-    del grouping
-    gc.collect()
-    tracemalloc.start()
-    grouping = group(refs, batch)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    peak = None
+    if trace:
+        del grouping
+        gc.collect()
+        tracemalloc.start()
+        grouping = group(refs, batch)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
     predicted = {c: r.id for r in grouping.rumours for c in r.claim_ids}
     gold = {c: t for c, t in truth.items() if refs[c - 1].claim.to_club is not None}
     return (min(times), peak, bcubed(predicted, gold).f1, len(grouping.players),
             len(grouping.rumours))
 
 
-def _child(args: tuple[int, int | None, int]) -> tuple[float, float, float, int, int]:
+def _child(args: tuple[int, int | None, int, bool]) -> tuple[float, float | None, float,
+                                                               int, int]:
     return run(*args)
 
 
@@ -205,22 +214,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--batch", type=int, default=1000, help="claims per Grouper.add")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best counts")
+    parser.add_argument("--repeats", type=int, default=2, help="timed runs per process")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds over every size and mode; the best time counts")
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")  # a fresh process per size and mode
-    for mode, batch in (("all at once", None), (f"batches of {args.batch}", args.batch)):
-        times: list[float] = []
+    modes = (("all at once", None), (f"batches of {args.batch}", args.batch))
+    best: dict[tuple[str, int], list[float]] = {}
+    first: dict[tuple[str, int], tuple[float, float | None, float, int, int]] = {}
+    for round_ in range(args.rounds):
+        for mode, batch in modes:
+            for n in args.sizes:
+                with ctx.Pool(1) as pool:
+                    result = pool.apply(_child, ((n, batch, args.repeats, round_ == 0),))
+                first.setdefault((mode, n), result)
+                best.setdefault((mode, n), []).append(result[0])
+    for mode, _ in modes:
+        previous: tuple[int, float] | None = None
         for n in args.sizes:
-            with ctx.Pool(1) as pool:
-                result = pool.apply(_child, ((n, batch, args.repeats),))
-            seconds, peak, f1, players, rumours = result
-            line = (f"{mode:>18}  n={n:>7}  time={seconds:7.2f} s  peak={peak:6.1f} MB  "
+            rounds = best[(mode, n)]
+            seconds = min(rounds)
+            _, peak, f1, players, rumours = first[(mode, n)]
+            line = (f"{mode:>18}  n={n:>7}  time={seconds:7.2f} s  "
+                    f"spread={max(rounds) / seconds:4.2f}  peak={peak or 0:6.1f} MB  "
                     f"players={players:>6}  rumours={rumours:>6}  F1={f1:.3f}")
-            if times:
-                previous = args.sizes[len(times) - 1]
-                growth = math.log(seconds / times[-1]) / math.log(n / previous)
-                line += f"  growth from n={previous}: {growth:.2f}"
-            times.append(seconds)
+            if previous is not None:
+                growth = math.log(seconds / previous[1]) / math.log(n / previous[0])
+                line += f"  growth from n={previous[0]}: {growth:.2f}"
+            previous = (n, seconds)
             print(line, flush=True)
 
 
