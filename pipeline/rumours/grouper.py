@@ -86,6 +86,11 @@ def player_id(form: str) -> str:
     return "-".join(form.split())
 
 
+def form_named(pid: str) -> str:
+    """The form a player id was made from (`player_id` undone: forms hold no hyphens)."""
+    return pid.replace("-", " ")
+
+
 class _Form:
     """What the claims of one name form add up to."""
 
@@ -191,7 +196,7 @@ class Grouper:
             touched.add(pid)
         for pid in touched:  # a player's name is the best spelling of its own form
             if self._ledger.has_player(pid):
-                form = pid.replace("-", " ")
+                form = form_named(pid)
                 self._ledger.name(pid, best_spelling(form, self._forms[form].spellings))
         self._unassigned.extend(unassigned)
         self._full = None
@@ -293,13 +298,13 @@ class Grouper:
             for g in identity.backs.get(f, ()):
                 raised[identity.cluster_of[g]].add(g)
             for cluster in self._anchored.get(f, ()):  # a bare surname backs its spelling
-                raised[cluster].update(g for g in cluster if g.rsplit(" ", 1)[-1] == f)
+                raised[cluster].update(g for g in cluster if g.split()[-1] == f)
         # Supports only grow while a cluster keeps its forms and backers, so then only a
         # raised form can overtake the present name; a new cluster is counted in full.
         among: dict[Cluster, set[str]] = {}
         for cluster, grown in raised.items():
             if cluster not in recount and cluster in self._cluster_player:
-                among[cluster] = grown | {self._cluster_player[cluster].replace("-", " ")}
+                among[cluster] = grown | {form_named(self._cluster_player[cluster])}
         renamed: dict[Cluster, str] = {}
         for cluster in recount | among.keys():
             pid = player_id(self._canonical(cluster, among.get(cluster)))

@@ -103,13 +103,16 @@ def identify(facts: Iterable[Facts], inside: Mapping[str, Mapping[str, int]],
         if not containers[f]:
             continue
         tiers: dict[Cluster, int] = {}
+        exact: list[str] = []
         for g, tier in _full_containers(f, containers, memo).items():
             c = cluster_of[g]
             tiers[c] = min(tiers.get(c, tier), tier)
             if tier == EXACT:
                 backers[g].append(f)
-                backs[f] = (*backs.get(f, ()), g)
+                exact.append(g)
         partial[f] = tiers
+        if exact:
+            backs[f] = tuple(exact)
     return Identity(tuple(clusters), cluster_of, profiles, partial,
                     {g: tuple(fs) for g, fs in backers.items()}, backs, crossing)
 
