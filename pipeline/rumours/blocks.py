@@ -29,7 +29,7 @@ worked out from recorded pairs, never by comparing its forms again.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 
 from .names import (
     MIN_WORD_LEN,
@@ -71,6 +71,7 @@ def _sought(word: str) -> list[str]:
 
 
 _NONE: Mapping[str, int] = {}
+_NO_ONE: Set[str] = frozenset()
 
 
 class _Index:
@@ -106,9 +107,9 @@ class Blocks:
         self._surnamed = _Index()  # (surname key, words) -> full names
         self._lengths: set[int] = set()  # how many words full names have had
         self._cross: dict[str, dict[str, int]] = {}  # one-word form -> forms it may stand for
+        self._crossed_by: dict[str, set[str]] = {}  # the same links, from the other end
         self._offers = _Index()  # cross key -> forms offering it
         self._seekers = _Index()  # cross key -> one-word forms seeking it
-        self._offering: dict[str, tuple[str, ...]] = {}  # form -> the cross keys it offers
         self._inside: dict[str, dict[str, int]] = {}  # form -> forms it is part of: tier
         self._matched: dict[str, dict[str, int]] = {}  # form -> forms it matches: kind
 
@@ -142,11 +143,8 @@ class Blocks:
         for other in {g for group in kin for g in group}:
             if self._relate(form, words, other, tuple(other.split())):
                 self._union(me, self._ids[other], merges)
-        offered = tuple(_offered(words))
-        if offered:
-            self._offering[form] = offered
         seeking: set[str] = set()
-        for key in offered:
+        for key in _offered(words):
             self._offers.add(key, form)
             seeking.update(self._seekers.get(key))
         # Cross links only ever grow: the new form is added to the links already worked
@@ -156,13 +154,22 @@ class Blocks:
             tier = contained_in((single,), words)
             if tier is not None:
                 linked.add(single)
-                if single in self._cross:
-                    self._cross[single][form] = tier
+                self._link(single, form, tier)
         if len(words) == 1:
             for key in _sought(words[0]):
                 self._seekers.add(key, form)
+            self._cross[form] = {}
+            for key in _sought(words[0]):  # its links to the forms already here
+                for g in self._offers.get(key):
+                    tier = contained_in(words, tuple(g.split()))
+                    if tier is not None:
+                        self._link(form, g, tier)
             linked.add(form)
         return self._find(me), merges, linked
+
+    def _link(self, single: str, form: str, tier: int) -> None:
+        self._cross[single][form] = tier
+        self._crossed_by.setdefault(form, set()).add(single)
 
     def _relate(self, f: str, fw: tuple[str, ...], g: str, gw: tuple[str, ...]) -> bool:
         """Record how two forms relate, once, when the second of them arrives."""
@@ -189,28 +196,12 @@ class Blocks:
 
     def cross(self, single: str) -> Mapping[str, int]:
         """The forms a one-word form may stand for, with the tier of each link (worked
-        out once, then kept up by `add`)."""
-        found = self._cross.get(single)
-        if found is None:
-            word = (single,)
-            found = self._cross[single] = {}
-            for key in _sought(single):
-                for g in self._offers.get(key):
-                    tier = contained_in(word, tuple(g.split()))
-                    if tier is not None:
-                        found[g] = tier
-        return found
+        out when the form arrives, then kept up as the forms it may stand for arrive)."""
+        return self._cross[single]
 
-    def seekers(self, form: str) -> set[str]:
-        """The one-word forms whose cross links reach this form. The same test as
-        `cross`, run from this end: it costs the seekers of this form's keys, not the
-        forms every seeker reaches (a bare "Garcia" reaches a hundred at 100k claims)."""
-        offered = self._offering.get(form, ())
-        if not offered:
-            return set()
-        words = tuple(form.split())
-        return {s for key in offered for s in self._seekers.get(key)
-                if contained_in((s,), words) is not None}
+    def seekers(self, form: str) -> Set[str]:
+        """The one-word forms whose cross links reach this form."""
+        return self._crossed_by.get(form, _NO_ONE)
 
     def _find(self, form_id: int) -> int:
         parent = self._parent
