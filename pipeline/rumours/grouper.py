@@ -72,6 +72,7 @@ class _Options:
 
 
 Context = _Full | _Options
+_UNSEEN = object()  # the face of a form not yet decided
 # What `identity.choose` asks of a claim: its from_club, its to_club, and the players its
 # article names in full (the candidates among them are `here`).
 Question = tuple[str | None, str | None, frozenset[str]]
@@ -152,7 +153,9 @@ class Grouper:
         self._cluster_player: dict[Cluster, str] = {}
         self._cluster_of_form: dict[str, Cluster] = {}  # full form -> its cluster
         self._profile: dict[Cluster, Profile] = {}
-        self._anchored: dict[str, set[Cluster]] = {}  # surname -> players spelling it two ways
+        # surname -> the players spelling it two ways, with their forms ending in it
+        self._anchored: dict[str, dict[Cluster, tuple[str, ...]]] = {}
+        self._split: set[Cluster] = set()  # those players
         self._owner: dict[int, str] = {}  # claim -> player it is placed under
         self._placed: dict[str, set[int]] = {}  # player -> claims placed under it
         # article -> its claims: a bare id while it has one (most do), which spares the
@@ -281,14 +284,19 @@ class Grouper:
             self._cluster_of_form.update(identity.cluster_of)
             self._profile.update(identity.profiles)
         for cluster in before:
-            for word in _anchors(cluster):
-                self._anchored[word].discard(cluster)
+            if cluster in self._split:
+                self._split.discard(cluster)
+                for word in _anchors(cluster):
+                    del self._anchored[word][cluster]
         recount: set[Cluster] = set()
         for root in blocks:
             for cluster in self._identity[root].clusters:
                 recount.add(cluster)
-                for word in _anchors(cluster):
-                    self._anchored.setdefault(word, set()).add(cluster)
+                anchors = _anchors(cluster)
+                if anchors:
+                    self._split.add(cluster)
+                    for word, spelt in anchors.items():
+                        self._anchored.setdefault(word, {})[cluster] = spelt
         # The forms whose support (see `_canonical`) the batch's claims raised, by cluster
         raised: defaultdict[Cluster, set[str]] = defaultdict(set)
         for f in counted:
@@ -297,8 +305,8 @@ class Grouper:
                 raised[identity.cluster_of[f]].add(f)
             for g in identity.backs.get(f, ()):
                 raised[identity.cluster_of[g]].add(g)
-            for cluster in self._anchored.get(f, ()):  # a bare surname backs its spelling
-                raised[cluster].update(g for g in cluster if g.split()[-1] == f)
+            for cluster, spelt in self._anchored.get(f, {}).items():  # a bare surname
+                raised[cluster].update(spelt)  # backs the forms spelling it so
         # Supports only grow while a cluster keeps its forms and backers, so then only a
         # raised form can overtake the present name; a new cluster is counted in full.
         among: dict[Cluster, set[str]] = {}
@@ -319,14 +327,18 @@ class Grouper:
         """Where each claim whose inputs changed now belongs: claim id -> player id."""
         recheck = set(linked)
         # Contexts name candidates by player id: a renamed player's block is looked at
-        # again, as is every block whose identity changed; and the seekers of each of
-        # their forms whose face - what a crossing form sees of it - changed.
+        # again, as is every block whose identity changed, for the forms whose face -
+        # their player and its clubs, or their candidates - changed, and the seekers of
+        # each (the crossing forms that read it). A form's face is its context but for a
+        # crossing one, whose context reads only other forms' faces and its own links
+        # (`_cross_tiers`): it stays crossing - links only grow - and is looked at again
+        # for a new link or a changed face, not because its block was worked out again.
         for root in blocks | {self._blocks.block_of(c[0]) for c in renamed}:
             for f in self._block_forms[root]:
-                recheck.add(f)
                 face = self._face_of(f)
-                if self._face.get(f) != face:
+                if self._face.get(f, _UNSEEN) != face:
                     self._face[f] = face
+                    recheck.add(f)
                     recheck |= self._blocks.seekers(f)
         targets: dict[int, str] = {}
         articles = {ref.article_id for ref in new}
@@ -510,7 +522,7 @@ class Grouper:
         most words; then alphabetical. `among`: the only forms that can win, when the
         caller knows it (the present name and the forms whose support grew)."""
         identity = self._identity[self._blocks.block_of(cluster[0])]
-        split = len(_anchors(cluster)) > 1
+        split = cluster in self._split
 
         def support(g: str) -> int:
             bare = self._forms.get(g.split()[-1]) if split else None
@@ -562,11 +574,15 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _anchors(cluster: Cluster) -> set[str]:
-    """The surnames of a player's forms, when they differ ("gomez", "gomex"): a bare
-    surname's claims can then tell the right spelling from the slip."""
-    words = {f.split()[-1] for f in cluster if " " in f}
-    return words if len(words) > 1 else set()
+def _anchors(cluster: Cluster) -> dict[str, tuple[str, ...]]:
+    """The surnames of a player's forms, each with the forms ending in it, when they
+    differ ("gomez", "gomex"): a bare surname's claims can then tell the right spelling
+    from the slip. Empty when its forms agree on the surname."""
+    spelt: defaultdict[str, list[str]] = defaultdict(list)
+    for f in cluster:
+        if " " in f:
+            spelt[f.rsplit(" ", 1)[1]].append(f)
+    return {w: tuple(fs) for w, fs in spelt.items()} if len(spelt) > 1 else {}
 
 
 def best_spelling(form: str, spellings: Counter[str]) -> str:
