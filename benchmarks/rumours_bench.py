@@ -16,6 +16,13 @@ traced during one more run in the first round (tracemalloc, which slows what it 
 so it is not a timed run), the players and rumours found, the B-cubed F1 of the rumours
 against the generator's truth (player, club, window), and the growth exponent
 log(t2/t1) / log(n2/n1) between consecutive sizes.
+
+Each size is its own data set - n / 8 players, so the same claims per player - and the
+exponent between sizes folds in what a larger data set is: more players, each star's
+claims and a common surname's bearers ten times as many, a state ten times the size
+in memory. So it also prints, per mode, the growth within one stream: the time for the
+first claims of the largest data set (as many as the size before it) against the time
+for all of them - what the daemon sees, the cost of its batches as the store grows.
 """
 
 from __future__ import annotations
@@ -210,6 +217,22 @@ def _child(args: tuple[int, int | None, int, bool]) -> tuple[float, float | None
     return run(*args)
 
 
+def run_prefix(n: int, m: int, batch: int | None, repeats: int) -> float:
+    """The best time of `repeats` runs grouping the first `m` of the `n` claims."""
+    refs = synthetic_claims(n)[0][:m]
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        group(refs, batch)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _prefix_child(args: tuple[int, int, int | None, int]) -> float:
+    return run_prefix(*args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -221,6 +244,7 @@ def main() -> None:
     ctx = multiprocessing.get_context("spawn")  # a fresh process per size and mode
     modes = (("all at once", None), (f"batches of {args.batch}", args.batch))
     best: dict[tuple[str, int], list[float]] = {}
+    streams: dict[str, list[float]] = {}  # mode -> the largest set's prefix, per round
     first: dict[tuple[str, int], tuple[float, float | None, float, int, int]] = {}
     for round_ in range(args.rounds):
         for mode, batch in modes:
@@ -229,6 +253,10 @@ def main() -> None:
                     result = pool.apply(_child, ((n, batch, args.repeats, round_ == 0),))
                 first.setdefault((mode, n), result)
                 best.setdefault((mode, n), []).append(result[0])
+            if len(args.sizes) > 1:
+                with ctx.Pool(1) as pool:
+                    streams.setdefault(mode, []).append(pool.apply(_prefix_child, (
+                        (args.sizes[-1], args.sizes[-2], batch, args.repeats),)))
     for mode, _ in modes:
         previous: tuple[int, float] | None = None
         for n in args.sizes:
@@ -243,6 +271,13 @@ def main() -> None:
                 line += f"  growth from n={previous[0]}: {growth:.2f}"
             previous = (n, seconds)
             print(line, flush=True)
+    if len(args.sizes) > 1:
+        m, n = args.sizes[-2], args.sizes[-1]
+        for mode, _ in modes:
+            part, whole = min(streams[mode]), min(best[(mode, n)])
+            growth = math.log(whole / part) / math.log(n / m)
+            print(f"{mode:>18}  one stream of {n}: its first {m} in {part:.2f} s, "
+                  f"all in {whole:.2f} s: growth {growth:.2f}", flush=True)
 
 
 if __name__ == "__main__":
