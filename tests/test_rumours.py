@@ -17,6 +17,7 @@ from pipeline.rumours import (
     name_key,
     window_of,
 )
+from pipeline.rumours.identity import Facts, identify, identify_alone
 from pipeline.rumours.names import EXACT, FUZZY, SLIP, close, contained_in, matches
 
 _ids = itertools.count(1)
@@ -428,3 +429,15 @@ def test_later_backing_claims_rename_a_player(batches: list[list[ClaimRef]],
         seen.extend(p.id for p in grouper.grouping().players)
     assert seen == names
     assert grouper.grouping() == group_claims(c for batch in batches for c in batch)
+
+
+@pytest.mark.parametrize("form,from_clubs,to_clubs,crossing", [
+    ("marcus thuram", {"inter"}, {"juventus", "milan"}, False),
+    ("vitinha", set(), {"psg"}, False),
+    ("thuram", {"inter"}, set(), True),
+])
+def test_a_block_of_one_form_is_identified_as_identify_would(
+        form: str, from_clubs: set[str], to_clubs: set[str], crossing: bool) -> None:
+    facts = Facts(form, frozenset(from_clubs), frozenset(to_clubs))
+    assert identify_alone(facts, crossing) == identify(
+        [facts], {}, {}, {form} if crossing else ())

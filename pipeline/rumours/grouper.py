@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .blocks import Blocks
-from .identity import Cluster, Facts, Identity, Profile, choose, identify
+from .identity import Cluster, Facts, Identity, Profile, choose, identify, identify_alone
 from .ledger import Ledger
 from .names import name_key, usable
 from .values import ClaimRef, Grouping, GroupingUpdate
@@ -55,15 +55,8 @@ class _Options:
     """A partial or crossing form's context: the candidate players, with their tiers and
     clubs - everything `identity.choose` reads besides the claim and its article."""
 
-    options: tuple[tuple[str, int, Profile], ...]  # (player id, tier, clubs)
-
-    @cached_property
-    def tiers(self) -> dict[str, int]:
-        return {pid: t for pid, t, _ in self.options}
-
-    @cached_property
-    def profiles(self) -> dict[str, Profile]:
-        return {pid: p for pid, _, p in self.options}
+    tiers: dict[str, int]  # player id -> tier
+    profiles: dict[str, Profile]  # player id -> clubs
 
     @cached_property
     def decided(self) -> dict[Question, str | None]:
@@ -182,6 +175,8 @@ class Grouper:
                 changed.add(root)
         renamed = self._identify(changed, counted)
         targets = self._decide(new, changed, linked, renamed)
+        # A player's name is the best spelling of its own form: it changes with that
+        # form's claims, and a player new to the ledger has none yet.
         touched = {player_id(f) for f in counted} | {self._cluster_player[c] for c in renamed}
         for claim_id, pid in targets.items():
             old_pid = self._owner.get(claim_id)
@@ -193,11 +188,12 @@ class Grouper:
                 self._placed[old_pid].discard(claim_id)
                 if not self._placed[old_pid]:
                     del self._placed[old_pid]
+            if not self._ledger.has_player(pid):
+                touched.add(pid)
             self._ledger.place(ref, pid)
             self._placed.setdefault(pid, set()).add(claim_id)
             self._owner[claim_id] = pid
-            touched.add(pid)
-        for pid in touched:  # a player's name is the best spelling of its own form
+        for pid in touched:
             if self._ledger.has_player(pid):
                 form = form_named(pid)
                 self._ledger.name(pid, best_spelling(form, self._forms[form].spellings))
@@ -276,10 +272,15 @@ class Grouper:
                 if old is not None and old in self._cluster_player:
                     before[old] = self._cluster_player.pop(old)
                     del self._profile[old]
-            linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
-            identity = identify((self._forms[f].facts for f in forms),
-                                {f: self._blocks.inside(f) for f in forms},
-                                {f: self._blocks.matched(f) for f in forms}, linked)
+            if len(forms) == 1:
+                f = forms[0]
+                identity = identify_alone(self._forms[f].facts,
+                                          " " not in f and bool(self._blocks.cross(f)))
+            else:
+                linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
+                identity = identify((self._forms[f].facts for f in forms),
+                                    {f: self._blocks.inside(f) for f in forms},
+                                    {f: self._blocks.matched(f) for f in forms}, linked)
             self._identity[root] = identity
             self._cluster_of_form.update(identity.cluster_of)
             self._profile.update(identity.profiles)
@@ -312,7 +313,9 @@ class Grouper:
         among: dict[Cluster, set[str]] = {}
         for cluster, grown in raised.items():
             if cluster not in recount and cluster in self._cluster_player:
-                among[cluster] = grown | {form_named(self._cluster_player[cluster])}
+                name = form_named(self._cluster_player[cluster])
+                if grown != {name}:  # the name's own support grew: it stays
+                    among[cluster] = grown | {name}
         renamed: dict[Cluster, str] = {}
         for cluster in recount | among.keys():
             pid = player_id(self._canonical(cluster, among.get(cluster)))
@@ -478,8 +481,9 @@ class Grouper:
     def _options(self, tiers: Mapping[Cluster, int]) -> _Options:
         # Candidates by player id, not by cluster: a new misspelling joining a player
         # changes neither its id nor its clubs, and then nothing here needs deciding.
-        return _Options(tuple(sorted((self._cluster_player[c], t, self._profile[c])
-                                     for c, t in tiers.items())))
+        players = self._cluster_player
+        return _Options({players[c]: t for c, t in tiers.items()},
+                        {players[c]: self._profile[c] for c in tiers})
 
     def _face_of(self, form: str) -> object:
         """What a crossing form's context reads of this form (see `_cross_tiers`): a full
@@ -494,14 +498,17 @@ class Grouper:
         """The players a crossing form may stand for: each full name's player, or the
         players a partial full name stands for; a link is as sure as its weakest step."""
         tiers: dict[Cluster, int] = {}
+        cluster_of = self._cluster_of_form
         for g, tier in self._blocks.cross(single).items():
-            cluster = self._cluster_of_form.get(g)
+            cluster = cluster_of.get(g)
             if cluster is not None:
-                reach: Mapping[Cluster, int] = {cluster: tier}
-            else:
-                reach = self._identity[self._blocks.block_of(g)].partial.get(g, {})
-            for c, t in reach.items():
-                tiers[c] = min(tiers.get(c, max(tier, t)), max(tier, t))
+                if tier < tiers.get(cluster, tier + 1):
+                    tiers[cluster] = tier
+                continue
+            for c, t in self._identity[self._blocks.block_of(g)].partial.get(g, {}).items():
+                t = max(tier, t)
+                if t < tiers.get(c, t + 1):
+                    tiers[c] = t
         return tiers
 
     def _answer(self, question: Question, form: str, context: _Options) -> str:

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TypeVar
 
 from .names import EXACT, SLIP
@@ -74,6 +75,20 @@ class Identity:
     backers: Mapping[str, tuple[str, ...]]  # full form -> partial forms exactly inside it
     backs: Mapping[str, tuple[str, ...]]  # partial form -> full forms it is exactly inside
     crossing: frozenset[str]  # one-word forms decided against other blocks
+
+
+_NOTHING: Mapping = MappingProxyType({})
+
+
+def identify_alone(facts: Facts, crossing: bool) -> Identity:
+    """`identify` of a block of one form (most blocks): its own player, or crossing."""
+    if crossing:
+        return Identity((), _NOTHING, _NOTHING, _NOTHING, _NOTHING, _NOTHING,
+                        frozenset((facts.form,)))
+    cluster = (facts.form,)
+    return Identity((cluster,), {facts.form: cluster},
+                    {cluster: Profile(facts.from_clubs, facts.to_clubs)},
+                    _NOTHING, _NOTHING, _NOTHING, frozenset())
 
 
 def identify(facts: Iterable[Facts], inside: Mapping[str, Mapping[str, int]],
