@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -81,16 +82,19 @@ def read_warc(path: str | Path, outlets: Sequence[Outlet], *, tally: WarcTally |
         raise WarcError(name, f"cannot be opened: {exc.strerror or exc}") from None
     try:
         records = ArchiveIterator(handle)
+        last = (0, 0)  # where the last whole record starts and ends in the file
         while True:
             try:
                 record = _next_record(records)
                 if record is None:
+                    _whole_to_the_end(handle, last)
                     break
                 if not record.format.startswith("warc"):
                     raise WarcError(name, f"is not a WARC file (record {tally.records + 1} "
                                     f"reads as {record.format or 'nothing known'})")
                 page, why = _page(record, outlets, max_bytes)
                 _read_to_end(record)
+                last = _record_span(records)
                 tally.records += 1
             except _Damaged as exc:
                 raise WarcError(name, f"damaged after {tally.records} records (byte "
@@ -149,8 +153,9 @@ def _next_record(records: Iterator[ArcWarcRecord]) -> ArcWarcRecord | None:
 def _read_to_end(record: ArcWarcRecord) -> None:
     """Read what is left of the record, and fail when the file ends before its
     Content-Length: warcio would silently hand on a truncated last record."""
-    if record.rec_headers.get_header("Content-Length") is None:  # mandatory in WARC
-        raise _Damaged(EOFError("a record without Content-Length (cut in its headers?)"))
+    length = record.rec_headers.get_header("Content-Length")  # mandatory in WARC
+    if not (length or "").strip().isdigit():
+        raise _Damaged(EOFError("a record without a Content-Length (cut in its headers?)"))
     stream = record.raw_stream
     try:
         while stream.read(64 * 1024):
@@ -160,6 +165,45 @@ def _read_to_end(record: ArcWarcRecord) -> None:
     missing = getattr(stream, "limit", 0)  # a LimitReader: bytes promised, never read
     if missing:
         raise _Damaged(EOFError(f"the file ends {missing} bytes into a record"))
+
+
+def _record_span(records: ArchiveIterator) -> tuple[int, int]:
+    """Where the record just read starts and ends in the file (its gzip member, when
+    gzipped)."""
+    try:
+        start = int(records.get_record_offset())
+        return start, start + int(records.get_record_length())
+    except Exception as exc:  # see _DAMAGE
+        raise _Damaged(exc) from exc
+
+
+def _whole_to_the_end(handle: BinaryIO, last: tuple[int, int]) -> None:
+    """Fail unless the file ends with its last whole record: warcio ends without a word
+    when a file is cut inside a record's headers, or inside the checksum that closes a
+    gzip member."""
+    start, end = last
+    handle.seek(end)
+    while chunk := handle.read(64 * 1024):
+        if chunk.strip(b"\r\n"):
+            handle.seek(end)  # so that the error names where the damage starts
+            raise _Damaged(EOFError("the file ends inside a record: what follows the last "
+                                    "whole record is no record"))
+    handle.seek(start)
+    if handle.read(2) != b"\x1f\x8b":
+        return
+    handle.seek(start)
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    left = end - start
+    while left > 0 and (chunk := handle.read(min(left, 64 * 1024))):
+        left -= len(chunk)
+        try:
+            member.decompress(chunk, 64 * 1024)
+            while member.unconsumed_tail:
+                member.decompress(member.unconsumed_tail, 64 * 1024)
+        except zlib.error as exc:
+            raise _Damaged(exc) from exc
+    if not member.eof:
+        raise _Damaged(EOFError("the file ends inside the last record's gzip member"))
 
 
 class _Damaged(Exception):
