@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.claims import KnownSource, extract_claims
+from tests.budget import examples
 
 KNOWN = (
     KnownSource("bussola", "Bussola Mercato", ("BussolaMercato",)),
@@ -158,7 +159,7 @@ def test_player_named_in_passing_is_no_claim():
     assert [c.player_key for c in claims] == ["benjamin sesko"]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     st.sampled_from(
         [

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.claims import KnownSource, extract_claims
+from tests.budget import examples
 
 KNOWN = (
     KnownSource("faro", "Il Faro del Mercato", ("Faro Mercato",)),
@@ -95,7 +96,7 @@ def _claim_set(title, paragraphs):
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_paragraphs())
 def test_reordering_self_contained_paragraphs_does_not_change_the_claims(case):
     """Paragraphs that each name their player and both clubs make the same claims in any

@@ -33,6 +33,7 @@ from pipeline.rumours import (
     Rumour,
     group_claims,
 )
+from tests.budget import examples
 
 CORPORA = Path(__file__).parent / "fixtures" / "corpus"
 F1_FLOOR = 0.95
@@ -174,7 +175,7 @@ def test_every_spelling_alone_is_grouped_exactly() -> None:
             assert f1_against_moves(refs, golds) == 1.0, (corpus, kind)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_b_cubed_with_respelt_players(data: st.DataObject) -> None:
     for corpus in ("dev-a", "dev-b"):
@@ -237,7 +238,7 @@ def assert_order_independent(refs: list[ClaimRef], data: st.DataObject) -> None:
     assert store.grouping() == whole
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_order_and_batches_of_the_corpora_give_one_grouping(data: st.DataObject) -> None:
     refs = data.draw(respelt(both_corpora()), label="claims")
@@ -284,13 +285,13 @@ def tricky_claims(draw: st.DrawFn) -> list[ClaimRef]:
     return refs
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data())
 def test_any_order_and_batches_of_colliding_names_give_one_grouping(data: st.DataObject) -> None:
     assert_order_independent(data.draw(tricky_claims(), label="claims"), data)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(refs=tricky_claims())
 def test_grouping_is_a_partition_of_the_claims(refs: list[ClaimRef]) -> None:
     grouping = group_claims(refs)

@@ -16,6 +16,7 @@ from pipeline.scoring import (
     score_all,
     score_rumour,
 )
+from tests.budget import examples
 
 AS_OF = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 OUTLETS = ["alfa", "beta", "gamma", "delta", "club"]
@@ -174,7 +175,7 @@ def test_rumours_decay_and_expire() -> None:
     assert (fresh.status, gone.status) == ("open", "expired")
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(reports(stages=POSITIVE))
 def test_reports_from_the_future_are_ignored(rs: list[Report]) -> None:
     future = Report(77, 77, "delta", AS_OF + dt.timedelta(hours=1), "agreement")
