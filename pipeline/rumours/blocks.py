@@ -156,11 +156,10 @@ class Blocks:
                 linked.add(single)
                 self._link(single, form, tier)
         if len(words) == 1:
+            self._cross[form] = {}
             for key in _sought(words[0]):
                 self._seekers.add(key, form)
-            self._cross[form] = {}
-            for key in _sought(words[0]):  # its links to the forms already here
-                for g in self._offers.get(key):
+                for g in self._offers.get(key):  # its links to the forms already here
                     tier = contained_in(words, tuple(g.split()))
                     if tier is not None:
                         self._link(form, g, tier)

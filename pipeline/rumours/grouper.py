@@ -272,12 +272,10 @@ class Grouper:
                 if old is not None and old in self._cluster_player:
                     before[old] = self._cluster_player.pop(old)
                     del self._profile[old]
+            linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
             if len(forms) == 1:
-                f = forms[0]
-                identity = identify_alone(self._forms[f].facts,
-                                          " " not in f and bool(self._blocks.cross(f)))
+                identity = identify_alone(self._forms[forms[0]].facts, bool(linked))
             else:
-                linked = {f for f in forms if " " not in f and self._blocks.cross(f)}
                 identity = identify((self._forms[f].facts for f in forms),
                                     {f: self._blocks.inside(f) for f in forms},
                                     {f: self._blocks.matched(f) for f in forms}, linked)
