@@ -187,17 +187,23 @@ def group(refs: list[ClaimRef], batch: int | None) -> Grouping:
     return grouper.grouping()
 
 
-def run(n: int, batch: int | None, repeats: int,
-        trace: bool) -> tuple[float, float | None, float, int, int]:
-    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB
-    when `trace`, B-cubed F1, players, rumours)."""
-    refs, truth = synthetic_claims(n)
+def timed(refs: list[ClaimRef], batch: int | None, repeats: int) -> tuple[float, Grouping]:
+    """The best time in s of `repeats` groupings of `refs`, and the last grouping."""
     times = []
     for _ in range(repeats):
         gc.collect()
         t0 = time.perf_counter()
         grouping = group(refs, batch)
         times.append(time.perf_counter() - t0)
+    return min(times), grouping
+
+
+def run(n: int, batch: int | None, repeats: int,
+        trace: bool) -> tuple[float, float | None, float, int, int]:
+    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB
+    when `trace`, B-cubed F1, players, rumours)."""
+    refs, truth = synthetic_claims(n)
+    best, grouping = timed(refs, batch, repeats)
     peak = None
     if trace:
         del grouping
@@ -208,7 +214,7 @@ def run(n: int, batch: int | None, repeats: int,
         tracemalloc.stop()
     predicted = {c: r.id for r in grouping.rumours for c in r.claim_ids}
     gold = {c: t for c, t in truth.items() if refs[c - 1].claim.to_club is not None}
-    return (min(times), peak, bcubed(predicted, gold).f1, len(grouping.players),
+    return (best, peak, bcubed(predicted, gold).f1, len(grouping.players),
             len(grouping.rumours))
 
 
@@ -219,14 +225,7 @@ def _child(args: tuple[int, int | None, int, bool]) -> tuple[float, float | None
 
 def run_prefix(n: int, m: int, batch: int | None, repeats: int) -> float:
     """The best time of `repeats` runs grouping the first `m` of the `n` claims."""
-    refs = synthetic_claims(n)[0][:m]
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        group(refs, batch)
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return timed(synthetic_claims(n)[0][:m], batch, repeats)[0]
 
 
 def _prefix_child(args: tuple[int, int, int | None, int]) -> float:
