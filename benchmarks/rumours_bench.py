@@ -23,6 +23,14 @@ claims and a common surname's bearers ten times as many, a state ten times the s
 in memory. So it also prints, per mode, the growth within one stream: the time for the
 first claims of the largest data set (as many as the size before it) against the time
 for all of them - what the daemon sees, the cost of its batches as the store grows.
+
+Last, per size and mode, what the data itself asks, whatever the code: the players the
+batches name, summed over the batches (each is a player a batched grouper must look at
+again), and the claim ids the updates publish (each changed rumour goes out whole), with
+their growth between sizes. All at once, both grow as the claims do. In batches of a
+fixed size they grow faster, because a larger data set has more players and a batch of
+it names more distinct ones: so the batched time grows faster than the claims even where
+each look costs the same at every size.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import random
 import time
 import tracemalloc
 import unicodedata
+from typing import NamedTuple
 
 from pipeline.metrics import bcubed
 from pipeline.model import Claim
@@ -178,13 +187,26 @@ def synthetic_claims(n: int, seed: int = 1) -> tuple[list[ClaimRef], dict[int, t
     return refs, truth
 
 
-def group(refs: list[ClaimRef], batch: int | None) -> Grouping:
+def group(refs: list[ClaimRef], batch: int | None,
+          published: list[int] | None = None) -> Grouping:
+    """Group `refs` all at once, or `batch` claims per `Grouper.add`; `published`, when
+    given, receives the number of claim ids in each update's rumours."""
     if batch is None:
         return group_claims(refs)
     grouper = Grouper()
     for i in range(0, len(refs), batch):
-        grouper.add(refs[i:i + batch])
+        update = grouper.add(refs[i:i + batch])
+        if published is not None:
+            published.append(sum(len(r.claim_ids) for r in update.rumours))
     return grouper.grouping()
+
+
+def players_touched(truth: dict[int, tuple[str, ...]], batch: int | None) -> int:
+    """The players each batch has claims about, summed over the batches: how often some
+    player's rumours change, so at least how often a grouper must look at one again."""
+    if batch is None:
+        return len({t[0] for t in truth.values()})
+    return len({((c - 1) // batch, t[0]) for c, t in truth.items()})
 
 
 def timed(refs: list[ClaimRef], batch: int | None, repeats: int) -> tuple[float, Grouping]:
@@ -198,28 +220,40 @@ def timed(refs: list[ClaimRef], batch: int | None, repeats: int) -> tuple[float,
     return min(times), grouping
 
 
-def run(n: int, batch: int | None, repeats: int,
-        trace: bool) -> tuple[float, float | None, float, int, int]:
-    """Grouping `n` claims in this process: (best time in s of `repeats`, traced peak MB
-    when `trace`, B-cubed F1, players, rumours)."""
+class Run(NamedTuple):
+    """One size and mode, measured in one process."""
+
+    seconds: float  # the best of the timed runs
+    peak: float | None  # traced peak MB, when traced
+    f1: float  # B-cubed F1 of the rumours against the generator's truth
+    players: int
+    rumours: int
+    touched: int  # see `players_touched`
+    published: int | None  # claim ids in the updates' rumours, summed; when traced
+
+
+def run(n: int, batch: int | None, repeats: int, trace: bool) -> Run:
+    """Grouping `n` claims in this process, `repeats` timed runs and, when `trace`, one
+    more under tracemalloc that also counts what the updates publish."""
     refs, truth = synthetic_claims(n)
     best, grouping = timed(refs, batch, repeats)
-    peak = None
+    peak = published = None
     if trace:
         del grouping
         gc.collect()
+        counts: list[int] = []
         tracemalloc.start()
-        grouping = group(refs, batch)
+        grouping = group(refs, batch, counts)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
+        published = sum(counts) if batch else sum(len(r.claim_ids) for r in grouping.rumours)
     predicted = {c: r.id for r in grouping.rumours for c in r.claim_ids}
     gold = {c: t for c, t in truth.items() if refs[c - 1].claim.to_club is not None}
-    return (best, peak, bcubed(predicted, gold).f1, len(grouping.players),
-            len(grouping.rumours))
+    return Run(best, peak, bcubed(predicted, gold).f1, len(grouping.players),
+               len(grouping.rumours), players_touched(truth, batch), published)
 
 
-def _child(args: tuple[int, int | None, int, bool]) -> tuple[float, float | None, float,
-                                                               int, int]:
+def _child(args: tuple[int, int | None, int, bool]) -> Run:
     return run(*args)
 
 
@@ -244,40 +278,58 @@ def main() -> None:
     modes = (("all at once", None), (f"batches of {args.batch}", args.batch))
     best: dict[tuple[str, int], list[float]] = {}
     streams: dict[str, list[float]] = {}  # mode -> the largest set's prefix, per round
-    first: dict[tuple[str, int], tuple[float, float | None, float, int, int]] = {}
+    first: dict[tuple[str, int], Run] = {}
     for round_ in range(args.rounds):
         for mode, batch in modes:
             for n in args.sizes:
                 with ctx.Pool(1) as pool:
                     result = pool.apply(_child, ((n, batch, args.repeats, round_ == 0),))
                 first.setdefault((mode, n), result)
-                best.setdefault((mode, n), []).append(result[0])
+                best.setdefault((mode, n), []).append(result.seconds)
             if len(args.sizes) > 1:
                 with ctx.Pool(1) as pool:
                     streams.setdefault(mode, []).append(pool.apply(_prefix_child, (
                         (args.sizes[-1], args.sizes[-2], batch, args.repeats),)))
     for mode, _ in modes:
-        previous: tuple[int, float] | None = None
+        previous: int | None = None
         for n in args.sizes:
             rounds = best[(mode, n)]
             seconds = min(rounds)
-            _, peak, f1, players, rumours = first[(mode, n)]
+            r = first[(mode, n)]
             line = (f"{mode:>18}  n={n:>7}  time={seconds:7.2f} s  "
-                    f"spread={max(rounds) / seconds:4.2f}  peak={peak or 0:6.1f} MB  "
-                    f"players={players:>6}  rumours={rumours:>6}  F1={f1:.3f}")
+                    f"spread={max(rounds) / seconds:4.2f}  peak={r.peak or 0:6.1f} MB  "
+                    f"players={r.players:>6}  rumours={r.rumours:>6}  F1={r.f1:.3f}")
             if previous is not None:
-                growth = math.log(seconds / previous[1]) / math.log(n / previous[0])
-                line += f"  growth from n={previous[0]}: {growth:.2f}"
-            previous = (n, seconds)
+                line += (f"  growth from n={previous}: "
+                         f"{growth(min(best[(mode, previous)]), seconds, previous, n):.2f}")
+            previous = n
             print(line, flush=True)
     if len(args.sizes) > 1:
         m, n = args.sizes[-2], args.sizes[-1]
         for mode, _ in modes:
             part, whole = min(streams[mode]), min(best[(mode, n)])
-            growth = math.log(whole / part) / math.log(n / m)
             print(f"{mode:>18}  one stream of {n}: its first {m} in {part:.2f} s, "
-                  f"all in {whole:.2f} s: growth {growth:.2f}", flush=True)
+                  f"all in {whole:.2f} s: growth {growth(part, whole, m, n):.2f}", flush=True)
+    # What the data asks of each mode, whatever the code: a batched grouper looks again at
+    # every player a batch names, and publishes each changed rumour whole.
+    for mode, _ in modes:
+        previous = None
+        for n in args.sizes:
+            r = first[(mode, n)]
+            line = (f"{mode:>18}  n={n:>7}  players touched={r.touched:>7}  "
+                    f"claim ids published={r.published or 0:>8}")
+            if previous is not None:
+                p = first[(mode, previous)]
+                line += (f"  growth from n={previous}: "
+                         f"{growth(p.touched, r.touched, previous, n):.2f} and "
+                         f"{growth(p.published or 1, r.published or 1, previous, n):.2f}")
+            previous = n
+            print(line, flush=True)
 
+
+def growth(a: float, b: float, n_a: int, n_b: int) -> float:
+    """The exponent k in b / a = (n_b / n_a) ** k."""
+    return math.log(b / a) / math.log(n_b / n_a)
 
 if __name__ == "__main__":
     main()
