@@ -1,4 +1,5 @@
-"""Rumour grouping on hand-written cases: the identity rules, the window rule, the values."""
+"""Rumour grouping on hand-written cases: the identity rules, the window rule, the values;
+and which questions a chooser asks again when its candidates change."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import itertools
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import Claim
 from pipeline.rumours import (
@@ -17,8 +20,10 @@ from pipeline.rumours import (
     name_key,
     window_of,
 )
-from pipeline.rumours.identity import Facts, identify, identify_alone
+from pipeline.rumours.grouper import Question, _Options, _to_ask
+from pipeline.rumours.identity import Facts, Profile, choose, identify, identify_alone
 from pipeline.rumours.names import EXACT, FUZZY, SLIP, close, contained_in, matches
+from tests.budget import examples
 
 _ids = itertools.count(1)
 
@@ -441,3 +446,47 @@ def test_a_block_of_one_form_is_identified_as_identify_would(
     facts = Facts(form, frozenset(from_clubs), frozenset(to_clubs))
     assert identify_alone(facts, crossing) == identify(
         [facts], {}, {}, {form} if crossing else ())
+
+
+_CLUBS = ("inter", "juventus", "milan", "roma")
+_clubs = st.frozensets(st.sampled_from(_CLUBS), max_size=3)
+_candidate = st.tuples(st.sampled_from((EXACT, FUZZY)), st.builds(Profile, _clubs, _clubs))
+
+
+@st.composite
+def _contexts(draw: st.DrawFn) -> tuple[_Options, _Options]:
+    """A chooser's candidates before and after a batch: each kept, dropped, added,
+    moved to another tier or given other clubs; or, half the time, only new clubs."""
+    was = draw(st.dictionaries(st.sampled_from("abcde"), _candidate, max_size=5))
+    now = dict(was)
+    changes = ("keep", "clubs") if draw(st.booleans()) else \
+        ("keep", "keep", "drop", "set", "tier", "clubs")  # half the time, clubs alone
+    for pid in "abcde":
+        change = draw(st.sampled_from(changes))
+        if change == "drop":
+            now.pop(pid, None)
+        elif change == "set":
+            now[pid] = draw(_candidate)
+        elif change == "tier" and pid in now:
+            now[pid] = (FUZZY - now[pid][0], now[pid][1])
+        elif change == "clubs" and pid in now:
+            now[pid] = (now[pid][0], draw(st.builds(Profile, _clubs, _clubs)))
+    return tuple(_Options({p: t for p, (t, _) in c.items()},  # type: ignore[return-value]
+                          {p: pr for p, (_, pr) in c.items()}) for c in (was, now))
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(contexts=_contexts(), questions=st.lists(st.tuples(
+    st.sampled_from((None, *_CLUBS)), st.sampled_from((None, *_CLUBS)),
+    st.frozensets(st.sampled_from("abcde"), max_size=2)), unique=True, max_size=12))
+def test_a_question_left_unasked_keeps_its_answer(
+        contexts: tuple[_Options, _Options], questions: list[Question]) -> None:
+    was, now = contexts
+    by_from: dict[str | None, list[Question]] = {}
+    for q in questions:
+        by_from.setdefault(q[0], []).append(q)
+    again = set(_to_ask(was, now, questions, by_from))
+    assert again <= set(questions)
+    for frm, to, named in set(questions) - again:
+        assert choose(frm, to, was.tiers, was.profiles, named) == \
+            choose(frm, to, now.tiers, now.profiles, named), (frm, to, named)

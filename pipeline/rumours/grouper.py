@@ -382,12 +382,8 @@ class Grouper:
             self._form_player.pop(f, None)
             answers = self._answers[f]
             asked = self._asked[f]
-            clubs = _affected(was, context) if isinstance(was, _Options) and answers else None
-            if clubs is None:
-                questions: Iterable[Question] = asked
-            else:  # only the questions whose from_club lets a changed candidate in
-                by_from = self._by_from[f]
-                questions = [q for c in (None, *clubs) for q in by_from.get(c, ())]
+            questions = _to_ask(was, context, asked, self._by_from[f]) \
+                if isinstance(was, _Options) and answers else asked
             for question in questions:
                 pid = self._answer(question, f, context)
                 if answers.get(question) != pid:
@@ -539,24 +535,46 @@ class Grouper:
                    key=lambda g: (-support(g), -self._forms[g].words, g))
 
 
-def _affected(was: _Options, now: _Options) -> set[str] | None:
-    """The from_clubs of the questions whose answer a change of context may change, or
-    None for all of them. `choose` first keeps the candidates a claim's from_club does
-    not contradict, and reads nothing of the others; so a candidate that was added,
-    dropped or changed matters only to questions whose from_club is among its clubs
-    (before or after), and to all when it has no from_clubs (nothing contradicts it).
-    Questions without a from_club see every candidate and are always asked again."""
+def _affected(was: _Options, now: _Options) -> tuple[set[str], set[str] | None] | None:
+    """Which questions a change of context may answer differently, or None for all of
+    them. `choose` first keeps the candidates a claim's from_club does not contradict,
+    and reads nothing of the others; so a candidate that was added, dropped or changed
+    matters only to questions whose from_club is among its clubs (before or after), and
+    to all when it has no from_clubs (nothing contradicts it). Returns those from_clubs,
+    and the to_clubs of the questions without a from_club that must be asked again:
+    None for all of them, unless every changed candidate kept its tier and only its clubs
+    changed - then the set of candidates such a question sees is the same, and only a
+    candidate's score (its to_clubs holding the question's to_club) can move."""
     clubs: set[str] = set()
+    to_clubs: set[str] | None = set()
     for pid in was.tiers.keys() | now.tiers.keys():
-        if was.tiers.get(pid) == now.tiers.get(pid) and \
-                was.profiles.get(pid) == now.profiles.get(pid):
+        old, new = was.profiles.get(pid), now.profiles.get(pid)
+        tier = was.tiers.get(pid)
+        if tier == now.tiers.get(pid) and old == new:
             continue
-        for profile in (was.profiles.get(pid), now.profiles.get(pid)):
+        for profile in (old, new):
             if profile is not None:
                 if not profile.from_clubs:
                     return None
                 clubs |= profile.from_clubs | profile.to_clubs
-    return clubs
+        if old is None or new is None or tier != now.tiers.get(pid):  # in, out, or moved
+            to_clubs = None
+        elif to_clubs is not None:
+            to_clubs |= old.to_clubs ^ new.to_clubs
+    return clubs, to_clubs
+
+
+def _to_ask(was: _Options, now: _Options, asked: Iterable[Question],
+            by_from: Mapping[str | None, Iterable[Question]]) -> Iterable[Question]:
+    """Of a chooser's questions (`asked`, and the same filed by from_club), those whose
+    answer may differ under `now` from under `was` (see `_affected`)."""
+    affected = _affected(was, now)
+    if affected is None:
+        return asked
+    clubs, to_clubs = affected
+    free = by_from.get(None, ())
+    questions = [q for c in clubs for q in by_from.get(c, ())]
+    return questions + list(free if to_clubs is None else (q for q in free if q[1] in to_clubs))
 
 
 @contextmanager
