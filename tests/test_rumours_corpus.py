@@ -226,8 +226,19 @@ def batches(refs: Sequence[ClaimRef], cuts: Sequence[int]) -> Iterator[list[Clai
         yield list(refs[a:b])
 
 
+def crossing_candidates(grouper: Grouper) -> dict[str, tuple[object, object]]:
+    """The candidates each crossing form decides its claims against, as the grouper
+    keeps them up link by link (`Grouper._crossing`)."""
+    return {single: (tally.tiers, tally.profiles)
+            for single, tally in grouper._tally.items()
+            if grouper._context.get(single) is tally.context}
+
+
 def assert_order_independent(refs: list[ClaimRef], data: st.DataObject) -> None:
-    whole = group_claims(refs)
+    at_once = Grouper()
+    at_once.add(refs)
+    whole = at_once.grouping()
+    assert whole == group_claims(refs)
     order = data.draw(st.permutations(refs), label="order")
     cuts = data.draw(st.lists(st.integers(0, len(refs)), max_size=12), label="cuts")
     grouper = Grouper()
@@ -236,6 +247,9 @@ def assert_order_independent(refs: list[ClaimRef], data: st.DataObject) -> None:
         store.apply(grouper.add(batch))
     assert grouper.grouping() == whole
     assert store.grouping() == whole
+    # Counted up batch by batch, every crossing form's candidates are what counting
+    # them once from all the claims gives.
+    assert crossing_candidates(grouper) == crossing_candidates(at_once)
 
 
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,9 +22,10 @@ The result is a function of the *set* of claims, by construction:
 
 So a batch re-does exactly the work whose inputs it changed, and any order or split of
 the same claims ends in the same `Grouping`; the property tests check it. A batch costs
-its own claims, the forms of the blocks it changes, the one-word forms linked to the
-forms whose face changed, and the questions whose context changed - not every claim
-already in those blocks. `benchmarks/rumours_bench.py` measures it.
+its own claims, the forms of the blocks it changes, the cross links to forms whose
+player, clubs or candidates changed (a crossing form's candidates are kept up link by
+link, not counted again from all its links), and the questions whose context changed
+- not every claim already in those blocks. `benchmarks/rumours_bench.py` measures it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,56 @@ class _Options:
     def decided(self) -> dict[Question, str | None]:
         """`choose` is pure: its answers under this context, by question."""
         return {}
+
+
+class _Tally:
+    """A crossing form's candidates as its links' faces add up (`Grouper._crossing`):
+    the face each link was counted with, and how many links name each player at each
+    tier; a player's tier is the surest of them."""
+
+    __slots__ = ("context", "counts", "faces", "profiles", "tiers")
+
+    def __init__(self) -> None:
+        self.faces: dict[str, object] = {}  # link -> its face as counted
+        self.counts: dict[int, dict[str, int]] = {}  # tier -> player id -> links
+        self.tiers: dict[str, int] = {}
+        self.profiles: dict[str, Profile] = {}
+        self.context: _Options | None = None  # the last one handed out
+
+    def count(self, tier: int, face: object, by: int,
+              before: dict[str, tuple[int | None, Profile | None]]) -> None:
+        """Count a link's face in (`by` 1) or out (-1), noting each player's tier and
+        clubs before its first change in `before`."""
+        if isinstance(face, tuple):
+            named: Iterable[tuple[str, int, Profile]] = ((face[0], tier, face[1]),)
+        elif isinstance(face, _Options):
+            named = ((pid, max(tier, t), face.profiles[pid]) for pid, t in face.tiers.items())
+        else:  # a crossing form names no one
+            return
+        for pid, t, profile in named:
+            if pid not in before:
+                before[pid] = (self.tiers.get(pid), self.profiles.get(pid))
+            at = self.counts.setdefault(t, {})
+            left = at.get(pid, 0) + by
+            if left:
+                at[pid] = left
+            else:
+                del at[pid]
+            if by > 0:  # every face naming a player carries its present clubs
+                self.profiles[pid] = profile
+
+    def settle(self, before: Mapping[str, tuple[int | None, Profile | None]]) -> bool:
+        """Work out the tiers of the players counted since; True when any changed."""
+        changed = False
+        for pid, was in before.items():
+            tiers = [t for t, at in self.counts.items() if pid in at]
+            if tiers:
+                self.tiers[pid] = min(tiers)
+            else:
+                self.tiers.pop(pid, None)
+                self.profiles.pop(pid, None)
+            changed = changed or was != (self.tiers.get(pid), self.profiles.get(pid))
+        return changed
 
 
 Context = _Full | _Options
@@ -137,6 +188,8 @@ class Grouper:
         self._identity: dict[int, Identity] = {}
         self._context: dict[str, Context] = {}  # form -> what decided its claims
         self._face: dict[str, object] = {}  # form -> what crossing forms saw of it
+        self._tally: dict[str, _Tally] = {}  # crossing form -> its candidates, kept up
+        self._stale: dict[str, set[str]] = {}  # crossing form -> links whose face changed
         # A partial or crossing form's claims by question, and the answer to each
         self._asked: dict[str, dict[Question, set[int]]] = {}
         self._question: dict[int, Question] = {}
@@ -332,7 +385,7 @@ class Grouper:
         # their player and its clubs, or their candidates - changed, and the seekers of
         # each (the crossing forms that read it). A form's face is its context but for a
         # crossing one, whose context reads only other forms' faces and its own links
-        # (`_cross_tiers`): it stays crossing - links only grow - and is looked at again
+        # (`_crossing`): it stays crossing - links only grow - and is looked at again
         # for a new link or a changed face, not because its block was worked out again.
         for root in blocks | {self._blocks.block_of(c[0]) for c in renamed}:
             for f in self._block_forms[root]:
@@ -340,7 +393,9 @@ class Grouper:
                 if self._face.get(f, _UNSEEN) != face:
                     self._face[f] = face
                     recheck.add(f)
-                    recheck |= self._blocks.seekers(f)
+                    for single in self._blocks.seekers(f):
+                        recheck.add(single)
+                        self._stale.setdefault(single, set()).add(f)
         targets: dict[int, str] = {}
         articles = {ref.article_id for ref in new}
         # Full forms first: their players follow from identity and counts alone. When a
@@ -467,10 +522,8 @@ class Grouper:
         if form in identity.cluster_of:
             return _Full(identity.cluster_of[form])
         if form in identity.partial:
-            tiers: Mapping[Cluster, int] = identity.partial[form]
-        else:
-            tiers = self._cross_tiers(form)
-        return self._options(tiers)
+            return self._options(identity.partial[form])
+        return self._crossing(form)
 
     def _options(self, tiers: Mapping[Cluster, int]) -> _Options:
         # Candidates by player id, not by cluster: a new misspelling joining a player
@@ -480,7 +533,7 @@ class Grouper:
                         {players[c]: self._profile[c] for c in tiers})
 
     def _face_of(self, form: str) -> object:
-        """What a crossing form's context reads of this form (see `_cross_tiers`): a full
+        """What a crossing form's context reads of this form (see `_crossing`): a full
         form's player and clubs, a partial form's candidates; nothing of a crossing one."""
         cluster = self._cluster_of_form.get(form)
         if cluster is not None:
@@ -488,22 +541,30 @@ class Grouper:
         partial = self._identity[self._blocks.block_of(form)].partial.get(form)
         return None if partial is None else self._options(partial)
 
-    def _cross_tiers(self, single: str) -> dict[Cluster, int]:
+    def _crossing(self, single: str) -> _Options:
         """The players a crossing form may stand for: each full name's player, or the
-        players a partial full name stands for; a link is as sure as its weakest step."""
-        tiers: dict[Cluster, int] = {}
-        cluster_of = self._cluster_of_form
-        for g, tier in self._blocks.cross(single).items():
-            cluster = cluster_of.get(g)
-            if cluster is not None:
-                if tier < tiers.get(cluster, tier + 1):
-                    tiers[cluster] = tier
+        players a partial full name stands for; a link is as sure as its weakest step.
+        Kept up link by link: a bare "Garcia" has a hundred links, and a batch changes
+        the faces of a few, so only those (and new links) are counted again."""
+        tally = self._tally.get(single)
+        if tally is None:
+            tally = self._tally[single] = _Tally()
+        links = self._blocks.cross(single)
+        seen = tally.faces
+        redo = self._stale.pop(single, set())
+        redo.update(links.keys() - seen.keys())
+        before: dict[str, tuple[int | None, Profile | None]] = {}
+        for g in redo:
+            face, was = self._face[g], seen.get(g, _UNSEEN)
+            if face is was:
                 continue
-            for c, t in self._identity[self._blocks.block_of(g)].partial.get(g, {}).items():
-                t = max(tier, t)
-                if t < tiers.get(c, t + 1):
-                    tiers[c] = t
-        return tiers
+            if was is not _UNSEEN:
+                tally.count(links[g], was, -1, before)
+            tally.count(links[g], face, 1, before)
+            seen[g] = face
+        if tally.settle(before) or tally.context is None:
+            tally.context = _Options(dict(tally.tiers), dict(tally.profiles))
+        return tally.context
 
     def _answer(self, question: Question, form: str, context: _Options) -> str:
         """The player a chooser's claims asking `question` are about under `context`."""
