@@ -8,10 +8,12 @@ nations, a share of them sharing common surnames, a few mononyms), spelt the way
 articles spell them (as written, diacritics dropped, surname only, a surname cut as a
 nickname, one-letter slips), with real club ids and publication dates over two seasons.
 It groups them all at once (`group_claims`) and a batch at a time (`Grouper.add`), each
-in a fresh process that times `--repeats` runs. It does so in `--rounds` rounds, every
-size and mode once per round, so that a slow spell of a shared machine falls on all
-sizes alike rather than on one. It prints, per size and mode, the best time over all
-runs and the spread of the rounds' best times (slowest / fastest), the peak memory
+in a fresh process that times `--repeats` runs of the largest size, and more of a smaller
+one (as many times more as it is smaller, up to ten: a run of a tenth of a second is
+the one a busy machine most often slows, and the exponents hang on it). It does so in
+`--rounds` rounds, every size and mode once per round, so that a slow spell of a shared
+machine falls on all sizes alike rather than on one. It prints, per size and mode, the
+best time over all runs and the spread of the rounds' best times (slowest / fastest), the peak memory
 traced during one more run in the first round (tracemalloc, which slows what it traces,
 so it is not a timed run), the players and rumours found, the B-cubed F1 of the rumours
 against the generator's truth (player, club, window), and the growth exponent
@@ -270,11 +272,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--batch", type=int, default=1000, help="claims per Grouper.add")
-    parser.add_argument("--repeats", type=int, default=2, help="timed runs per process")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="timed runs per process of the largest size")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds over every size and mode; the best time counts")
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")  # a fresh process per size and mode
+
+    def repeats(n: int) -> int:
+        return args.repeats * max(1, min(10, max(args.sizes) // n))
+
     modes = (("all at once", None), (f"batches of {args.batch}", args.batch))
     best: dict[tuple[str, int], list[float]] = {}
     streams: dict[str, list[float]] = {}  # mode -> the largest set's prefix, per round
@@ -283,13 +290,13 @@ def main() -> None:
         for mode, batch in modes:
             for n in args.sizes:
                 with ctx.Pool(1) as pool:
-                    result = pool.apply(_child, ((n, batch, args.repeats, round_ == 0),))
+                    result = pool.apply(_child, ((n, batch, repeats(n), round_ == 0),))
                 first.setdefault((mode, n), result)
                 best.setdefault((mode, n), []).append(result.seconds)
             if len(args.sizes) > 1:
                 with ctx.Pool(1) as pool:
                     streams.setdefault(mode, []).append(pool.apply(_prefix_child, (
-                        (args.sizes[-1], args.sizes[-2], batch, args.repeats),)))
+                        (args.sizes[-1], args.sizes[-2], batch, repeats(args.sizes[-2])),)))
     for mode, _ in modes:
         previous: int | None = None
         for n in args.sizes:
