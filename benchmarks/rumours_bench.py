@@ -13,11 +13,11 @@ one (as many times more as it is smaller, up to ten: a run of a tenth of a secon
 the one a busy machine most often slows, and the exponents hang on it). It does so in
 `--rounds` rounds, every size and mode once per round, so that a slow spell of a shared
 machine falls on all sizes alike rather than on one. It prints, per size and mode, the
-best time over all runs and the spread of the rounds' best times (slowest / fastest), the peak memory
-traced during one more run in the first round (tracemalloc, which slows what it traces,
-so it is not a timed run), the players and rumours found, the B-cubed F1 of the rumours
-against the generator's truth (player, club, window), and the growth exponent
-log(t2/t1) / log(n2/n1) between consecutive sizes.
+best time over all runs and the spread of the rounds' best times (slowest / fastest),
+the peak memory traced during one more run in the first round (tracemalloc, which slows
+what it traces, so it is not a timed run), the players and rumours found, the B-cubed
+F1 of the rumours against the generator's truth (player, club, window), and the growth
+exponent log(t2/t1) / log(n2/n1) between consecutive sizes.
 
 Each size is its own data set - n / 8 players, so the same claims per player - and the
 exponent between sizes folds in what a larger data set is: more players, each star's
@@ -25,6 +25,11 @@ claims and a common surname's bearers ten times as many, a state ten times the s
 in memory. So it also prints, per mode, the growth within one stream: the time for the
 first claims of the largest data set (as many as the size before it) against the time
 for all of them - what the daemon sees, the cost of its batches as the store grows.
+
+It also times a linear reference (`linear_work`): the same few dictionary operations for
+every claim, and no grouping. Its growth between sizes is what linear work costs on the
+machine at hand, where a larger state no longer fits the processor's caches: read the
+modes' exponents against it, not against 1.0.
 
 Last, per size and mode, what the data itself asks, whatever the code: the players the
 batches name, summed over the batches (each is a player a batched grouper must look at
@@ -268,6 +273,44 @@ def _prefix_child(args: tuple[int, int, int | None, int]) -> float:
     return run_prefix(*args)
 
 
+def linear_work(refs: list[ClaimRef]) -> int:
+    """The same amount of work for every claim, and no grouping: fold its name, file the
+    claim under each one-letter deletion of each word, note its clubs, then look up one
+    key per word. What this costs per claim at 100k against 10k is the price of a larger
+    state alone (caches, memory), which every mode above pays too."""
+    index: dict[str, list[int]] = {}
+    clubs: dict[int, tuple[str | None, str | None]] = {}
+    for ref in refs:
+        for i, word in enumerate(key(ref.claim.player).split()):
+            for j in range(len(word)):
+                index.setdefault(f"{i}|{word[:j]}{word[j + 1:]}", []).append(ref.claim_id)
+        clubs[ref.claim_id] = (ref.claim.from_club, ref.claim.to_club)
+    found = 0
+    for ref in refs:
+        for i, word in enumerate(key(ref.claim.player).split()):
+            found += len(index.get(f"{i}|{word[1:]}", ()))
+    return found
+
+
+def run_linear(n: int, repeats: int) -> float:
+    """The best time of `repeats` runs of `linear_work` over `n` claims, with the
+    collector paused as `Grouper.add` pauses it."""
+    refs = synthetic_claims(n)[0]
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter()
+        linear_work(refs)
+        times.append(time.perf_counter() - t0)
+        gc.enable()
+    return min(times)
+
+
+def _linear_child(args: tuple[int, int]) -> float:
+    return run_linear(*args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -286,6 +329,7 @@ def main() -> None:
     best: dict[tuple[str, int], list[float]] = {}
     streams: dict[str, list[float]] = {}  # mode -> the largest set's prefix, per round
     first: dict[tuple[str, int], Run] = {}
+    linear: dict[int, list[float]] = {}  # size -> `linear_work`'s best time, per round
     for round_ in range(args.rounds):
         for mode, batch in modes:
             for n in args.sizes:
@@ -297,6 +341,9 @@ def main() -> None:
                 with ctx.Pool(1) as pool:
                     streams.setdefault(mode, []).append(pool.apply(_prefix_child, (
                         (args.sizes[-1], args.sizes[-2], batch, repeats(args.sizes[-2])),)))
+        for n in args.sizes:
+            with ctx.Pool(1) as pool:
+                linear.setdefault(n, []).append(pool.apply(_linear_child, ((n, repeats(n)),)))
     for mode, _ in modes:
         previous: int | None = None
         for n in args.sizes:
@@ -311,6 +358,16 @@ def main() -> None:
                          f"{growth(min(best[(mode, previous)]), seconds, previous, n):.2f}")
             previous = n
             print(line, flush=True)
+    previous = None
+    for n in args.sizes:
+        seconds = min(linear[n])
+        line = (f"{'linear reference':>18}  n={n:>7}  time={seconds:7.2f} s  "
+                f"spread={max(linear[n]) / seconds:4.2f}")
+        if previous is not None:
+            line += (f"  growth from n={previous}: "
+                     f"{growth(min(linear[previous]), seconds, previous, n):.2f}")
+        previous = n
+        print(line, flush=True)
     if len(args.sizes) > 1:
         m, n = args.sizes[-2], args.sizes[-1]
         for mode, _ in modes:
