@@ -52,6 +52,7 @@ import random
 import time
 import tracemalloc
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 from pipeline.metrics import bcubed
@@ -345,29 +346,12 @@ def main() -> None:
             with ctx.Pool(1) as pool:
                 linear.setdefault(n, []).append(pool.apply(_linear_child, ((n, repeats(n)),)))
     for mode, _ in modes:
-        previous: int | None = None
-        for n in args.sizes:
-            rounds = best[(mode, n)]
-            seconds = min(rounds)
+        def details(n: int, mode: str = mode) -> str:
             r = first[(mode, n)]
-            line = (f"{mode:>18}  n={n:>7}  time={seconds:7.2f} s  "
-                    f"spread={max(rounds) / seconds:4.2f}  peak={r.peak or 0:6.1f} MB  "
-                    f"players={r.players:>6}  rumours={r.rumours:>6}  F1={r.f1:.3f}")
-            if previous is not None:
-                line += (f"  growth from n={previous}: "
-                         f"{growth(min(best[(mode, previous)]), seconds, previous, n):.2f}")
-            previous = n
-            print(line, flush=True)
-    previous = None
-    for n in args.sizes:
-        seconds = min(linear[n])
-        line = (f"{'linear reference':>18}  n={n:>7}  time={seconds:7.2f} s  "
-                f"spread={max(linear[n]) / seconds:4.2f}")
-        if previous is not None:
-            line += (f"  growth from n={previous}: "
-                     f"{growth(min(linear[previous]), seconds, previous, n):.2f}")
-        previous = n
-        print(line, flush=True)
+            return (f"  peak={r.peak or 0:6.1f} MB  players={r.players:>6}  "
+                    f"rumours={r.rumours:>6}  F1={r.f1:.3f}")
+        print_times(mode, {n: best[(mode, n)] for n in args.sizes}, details)
+    print_times("linear reference", linear)
     if len(args.sizes) > 1:
         m, n = args.sizes[-2], args.sizes[-1]
         for mode, _ in modes:
@@ -377,7 +361,7 @@ def main() -> None:
     # What the data asks of each mode, whatever the code: a batched grouper looks again at
     # every player a batch names, and publishes each changed rumour whole.
     for mode, _ in modes:
-        previous = None
+        previous: int | None = None
         for n in args.sizes:
             r = first[(mode, n)]
             line = (f"{mode:>18}  n={n:>7}  players touched={r.touched:>7}  "
@@ -389,6 +373,22 @@ def main() -> None:
                          f"{growth(p.published or 1, r.published or 1, previous, n):.2f}")
             previous = n
             print(line, flush=True)
+
+
+def print_times(label: str, rounds: dict[int, list[float]],
+                details: Callable[[int], str] = lambda n: "") -> None:
+    """A line per size, in order: the best of its rounds' times, their spread, `details`
+    and the growth from the size before."""
+    previous: int | None = None
+    for n, times in rounds.items():
+        seconds = min(times)
+        line = (f"{label:>18}  n={n:>7}  time={seconds:7.2f} s  "
+                f"spread={max(times) / seconds:4.2f}{details(n)}")
+        if previous is not None:
+            line += (f"  growth from n={previous}: "
+                     f"{growth(min(rounds[previous]), seconds, previous, n):.2f}")
+        previous = n
+        print(line, flush=True)
 
 
 def growth(a: float, b: float, n_a: int, n_b: int) -> float:
