@@ -53,11 +53,13 @@ import time
 import tracemalloc
 import unicodedata
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pipeline.metrics import bcubed
 from pipeline.model import Claim
 from pipeline.rumours import ClaimRef, Grouper, Grouping, group_claims, window_of
+
+T = TypeVar("T")
 
 
 def _words(text: str) -> list[str]:
@@ -217,15 +219,21 @@ def players_touched(truth: dict[int, tuple[str, ...]], batch: int | None) -> int
     return len({((c - 1) // batch, t[0]) for c, t in truth.items()})
 
 
-def timed(refs: list[ClaimRef], batch: int | None, repeats: int) -> tuple[float, Grouping]:
-    """The best time in s of `repeats` groupings of `refs`, and the last grouping."""
+def best_of(repeats: int, work: Callable[[], T]) -> tuple[float, T]:
+    """The best time in s of `repeats` runs of `work`, each after a full collection, and
+    what the last run returned."""
     times = []
     for _ in range(repeats):
         gc.collect()
         t0 = time.perf_counter()
-        grouping = group(refs, batch)
+        out = work()
         times.append(time.perf_counter() - t0)
-    return min(times), grouping
+    return min(times), out
+
+
+def timed(refs: list[ClaimRef], batch: int | None, repeats: int) -> tuple[float, Grouping]:
+    """The best time in s of `repeats` groupings of `refs`, and the last grouping."""
+    return best_of(repeats, lambda: group(refs, batch))
 
 
 class Run(NamedTuple):
@@ -297,15 +305,15 @@ def run_linear(n: int, repeats: int) -> float:
     """The best time of `repeats` runs of `linear_work` over `n` claims, with the
     collector paused as `Grouper.add` pauses it."""
     refs = synthetic_claims(n)[0]
-    times = []
-    for _ in range(repeats):
-        gc.collect()
+
+    def paused() -> int:
         gc.disable()
-        t0 = time.perf_counter()
-        linear_work(refs)
-        times.append(time.perf_counter() - t0)
-        gc.enable()
-    return min(times)
+        try:
+            return linear_work(refs)
+        finally:
+            gc.enable()
+
+    return best_of(repeats, paused)[0]
 
 
 def _linear_child(args: tuple[int, int]) -> float:
