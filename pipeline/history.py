@@ -387,7 +387,8 @@ def _extract(job: _Job) -> _Extracted | _OutOfRange | PageFailure:
     draft = page_draft(page, link=job.link, final_url=job.final_url, outlet_id=outlet.id,
                        fetched_at=job.fetched_at, title_hint=job.title_hint,
                        published_hint=job.published_hint)
-    return _Extracted(draft, run.claims_of(draft.title, draft.body, outlet.id, job.known))
+    return _Extracted(draft, run.claims_of(draft.title, draft.body, outlet.id, job.known,
+                                           draft.published_at))
 
 
 # ---------------------------------------------------------------- bookkeeping (this thread)

@@ -143,6 +143,8 @@ class Claim:
     cites_id: str | None = None
     hedged: bool = False
     evidence: tuple[str, ...] = field(default=())  # the sentence(s) the claim rests on
+    player_ref: int | None = None  # the player's registry id (transfermarkt), when known
+    from_inferred: bool = False  # from_club is the registry's club of the day, not the text's
 
 
 @dataclass(frozen=True)

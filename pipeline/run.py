@@ -223,7 +223,8 @@ def _fetch_article(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: Fe
     outcome = _fetch_draft(fetcher, outlet, state, entry, link, language, clock)
     if isinstance(outcome, LinkFailure):
         return outcome
-    return _Fetched(outcome, claims_of(outcome.title, outcome.body, outlet.id, known))
+    return _Fetched(outcome, claims_of(outcome.title, outcome.body, outlet.id, known,
+                                       outcome.published_at))
 
 
 def _fetch_draft(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
@@ -262,9 +263,12 @@ def known_sources(sources: Sources) -> tuple[KnownSource, ...]:
                     for j in sources.journalists])
 
 
-def claims_of(title: str, body: str, outlet_id: str,
-              known: Sequence[KnownSource]) -> tuple[Claim, ...]:
-    return tuple(extract_claims(title, body, outlet_id=outlet_id, known_sources=known))
+def claims_of(title: str, body: str, outlet_id: str, known: Sequence[KnownSource],
+              published_at: dt.datetime | None = None) -> tuple[Claim, ...]:
+    """The claims of one article; `published_at` (else today) is the day the player
+    registry is asked where each player plays."""
+    return tuple(extract_claims(title, body, outlet_id=outlet_id, known_sources=known,
+                                published_at=published_at))
 
 
 def reextract_claims(sources: Sources, store: Store,
@@ -280,7 +284,8 @@ def reextract_claims(sources: Sources, store: Store,
     total = 0
     for done, article_id in enumerate(ids, start=1):
         article = store.article(article_id)
-        claims = claims_of(article.title, article.body, article.outlet_id, known)
+        claims = claims_of(article.title, article.body, article.outlet_id, known,
+                           article.published_at)
         store.replace_claims(article_id, claims)
         total += len(claims)
         if progress:

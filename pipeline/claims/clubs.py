@@ -117,6 +117,13 @@ class ClubIndex:
             self._cities[fold(city)] = tuple(ids)
             if fold(city) not in self._forms:
                 self._forms[fold(city)] = (CITY, tuple(ids), True)
+        # lookup()'s fallback: a club's name compared without punctuation, or its id
+        # (the first club listed wins, as a scan in file order would have it)
+        self._by_key: dict[str, str] = {}
+        for cid, club in reversed(self.clubs.items()):
+            self._by_key[key(club.name)] = cid
+        for cid in self.clubs:
+            self._by_key.setdefault(cid, cid)
         forms = sorted(self._forms, key=len, reverse=True)
         self._pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"
@@ -137,6 +144,10 @@ class ClubIndex:
     def name(self, club_id: str) -> str:
         return self.clubs[club_id].name
 
+    def forms(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Every surface form: (folded form, kind, club ids)."""
+        return [(form, kind, ids) for form, (kind, ids, _) in self._forms.items()]
+
     def lookup(self, name: str) -> str | None:
         """The id of a club written as a plain name ("Bayern Munich", "AS Roma")."""
         if not name:
@@ -145,10 +156,7 @@ class ClubIndex:
         if entry and len(entry[1]) == 1:
             return entry[1][0]
         folded = key(name)
-        for cid, club in self.clubs.items():
-            if key(club.name) == folded or cid == folded.replace(" ", "-"):
-                return cid
-        return None
+        return self._by_key.get(folded) or self._by_key.get(folded.replace(" ", "-"))
 
     def raw_mentions(
         self, text: str, folded: str

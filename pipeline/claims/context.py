@@ -3,7 +3,8 @@
 `Context` holds the article cut into clauses, its club mentions, its players (with the
 start of each name mention) and what has been worked out about each player so far: his
 current club (`seller`), his past clubs (`former`), the nationality he is called by
-(`epithets`). The helpers answer the questions every step asks of one clause: which
+(`epithets`), and what the player registry says of him (`known`). The helpers
+answer the questions every step asks of one clause: which
 players it names, which clubs it mentions, and the role of a club mention there.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .clubs import CITY, NICKNAME, ClubMention
 from .direction import BUYER, FORMER, NEUTRAL, SELLER, club_role
+from .known import Known
 from .players import Person
 from .sentences import Article, Clause
 
@@ -29,6 +31,7 @@ class Context:
     seller: dict[str, str] = field(default_factory=dict)
     former: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     epithets: dict[str, Person] = field(default_factory=dict)  # "olandes" -> the Dutchman
+    known: dict[str, Known] = field(default_factory=dict)  # what the registry says of each
 
     def named(self, clause: Clause) -> list[Person]:
         """The players a clause names (not in passing), in order."""

@@ -17,9 +17,11 @@ cue, or when the title ties the player to the club ("Gomez-Milan", "Thuram all'A
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..model import Claim
 from .buyers import buyers_for
@@ -27,12 +29,16 @@ from .clubs import ClubIndex, default_clubs, find_clubs
 from .context import Context
 from .direction import BUYER
 from .fees import Fee, find_fees
+from .known import identify
 from .moves import Move, Moves, claims_of
 from .players import Person, find_people
 from .relays import KnownSource, Relay, find_relays
 from .sentences import Article, Clause, split_article
 from .stages import deal_shape, is_match_report, is_page_label, opens_hypothesis, stage_cues
 from .walk import find_sellers, learn_epithets, walk
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 
 def extract_claims(
@@ -42,9 +48,19 @@ def extract_claims(
     outlet_id: str | None = None,
     known_sources: Sequence[KnownSource] = (),
     clubs: ClubIndex | None = None,
+    published_at: dt.datetime | None = None,
+    registry: Registry | None = None,
 ) -> list[Claim]:
-    """The transfer claims an article makes, in the order the article makes them."""
+    """The transfer claims an article makes, in the order the article makes them.
+
+    `registry`: who the footballers are (default: the active registry, see
+    pipeline.registry); `published_at` is the day their clubs are looked up for.
+    """
     index = clubs or default_clubs()
+    if registry is None:
+        from ..registry import active
+
+        registry = active()
     if is_match_report(title, body):
         return []
     article = split_article(title, body)
@@ -57,14 +73,28 @@ def extract_claims(
         for m in mentions
         if not any(r.start <= m.start < r.end and r.end - r.start > m.end - m.start for r in relays)
     ]
-    people = find_people(article, blocked=club_spans + [(r.start, r.end) for r in relays])
-    players = [p for p in people if not p.staff and _is_transfer_subject(article, p)]
+    people = find_people(
+        article,
+        blocked=club_spans + [(r.start, r.end) for r in relays],
+        is_footballer=registry.knows,
+    )
+    day = published_at.date() if published_at else None
+    known = identify(article, people, mentions, registry, day)
+    players = [
+        p
+        for p in people
+        if not p.staff
+        and known[p.key].footballer
+        and not known[p.key].staff
+        and _is_transfer_subject(article, p)
+    ]
     ctx = Context(
         article,
         [m for m in mentions if m.club_id],
         players,
         {m.start: p for p in players for m in p.mentions},
         {m.start for p in players for m in p.mentions if m.passing},
+        known=known,
     )
     learn_epithets(ctx)
     find_sellers(ctx)

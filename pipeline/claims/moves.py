@@ -19,6 +19,7 @@ from ..model import Claim
 from .clubs import ClubIndex
 from .context import Context
 from .fees import Fee
+from .known import canonical_key
 from .relays import KnownSource, Relay, club_source
 from .stages import NEGATIVE, ORDER, Cue, deal_shape, is_hedged
 
@@ -69,9 +70,28 @@ def claims_of(
     persons = {p.key: p for p in ctx.players}
     official_sources = club_source(known, index.lookup)
     claims: list[tuple[int, Claim]] = []
+    article_clubs = {m.id for m in ctx.clubs}
     for (pkey, buyer), move in moves.items():
         if buyer is None or buyer == ctx.seller.get(pkey) or not (move.cues or move.title_link):
             continue
+        who = ctx.known.get(pkey)
+        seller = ctx.seller.get(pkey)
+        inferred = False
+        ref, then = who.for_move(buyer, article_clubs) if who else (None, None)
+        if then is not None and buyer == then:
+            if not (who and who.dated):
+                # the data is older than the story: he may be at the buyer because of it
+                then = None
+            elif seller is None:
+                continue  # the club he played for that day is no destination
+            else:
+                # "Napoli-Marsiglia, accordo per Højbjerg": read as a move to the club he
+                # played for that day, the other club of the deal is the buyer
+                buyer, seller = seller, then
+                if any(k == (pkey, buyer) for k in moves):
+                    continue  # that move is claimed in its own right
+        if seller is None and then is not None:
+            seller, inferred = then, True
         stage, stage_clauses = _stage(move.cues) if move.cues else ("interest", [])
         fee = _pick_fee(move, stage_clauses)
         evidence = tuple(article.sentence_text(i) for i in sorted(move.sentences)) or (
@@ -101,10 +121,12 @@ def claims_of(
             (
                 move.first,
                 Claim(
-                    player=persons[pkey].display,
-                    player_key=pkey,
+                    player=ref.name if ref else persons[pkey].display,
+                    player_key=canonical_key(ref) if ref else pkey,
+                    player_ref=ref.id if ref else None,
+                    from_inferred=inferred,
                     to_club=buyer,
-                    from_club=ctx.seller.get(pkey),
+                    from_club=seller,
                     stage=stage,
                     fee_eur=None
                     if stage in NEGATIVE and fee is None
@@ -119,7 +141,18 @@ def claims_of(
             )
         )
     claims.sort(key=lambda x: (x[0], x[1].player_key, x[1].to_club or ""))
-    return complete_swaps([c for _, c in claims], swap_pairs)
+    # two names of one registry player ("Gigio", "Donnarumma") make one claim per club
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for _, c in claims:
+        if (c.player_key, c.to_club) not in seen:
+            seen.add((c.player_key, c.to_club))
+            unique.append(c)
+    final = {
+        pkey: canonical_key(k.player) for pkey, k in ctx.known.items() if k.player is not None
+    }
+    pairs = {frozenset(final.get(k, k) for k in pair) for pair in swap_pairs}
+    return complete_swaps(unique, [p for p in pairs if len(p) == 2])
 
 
 def _pick_fee(move: Move, stage_clauses: list[int]) -> Fee | None:

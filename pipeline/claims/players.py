@@ -16,7 +16,7 @@ agents and journalists (`data/names.yaml`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,6 +114,7 @@ _ROLE_GAP_WORDS = frozenset(
 )
 _STAFF_BEFORE = re.compile(
     r"\b(?:(?:lista|taccuino|scrivania|mediazione|richiesta|gerarchie|pupillo|fedelissimo|ordini|"
+    r"formazione|"
     r"chiamata|idee|volontà|squadra|gruppo|sistema|scacchiere|"
     r"punti fermi|uomini|mani)\s+(?:di|del|dello|della)|"
     r"allenat[oa] da|guidat[oa] da|a disposizione di|agli ordini di|(?:piace|piacerebbe|piaceva|"
@@ -223,14 +224,25 @@ def _is_initial(text: str, start: int) -> bool:
     return bool(_INITIAL_BEFORE.search(text[max(0, start - 3) : start]))
 
 
-def find_people(article: Article, blocked: Iterable[tuple[int, int]] = ()) -> list[Person]:
-    """Every person the article names, mentions grouped, staff flagged."""
+def find_people(
+    article: Article,
+    blocked: Iterable[tuple[int, int]] = (),
+    is_footballer: Callable[[str], bool] | None = None,
+) -> list[Person]:
+    """Every person the article names, mentions grouped, staff flagged.
+
+    A lone capitalised word opening a sentence is a name only when it is also written
+    mid-sentence, or when `is_footballer` knows it ("Lucumí nel mirino del Napoli").
+    """
     lists = name_lists()
     text = article.text
     blocked_set = _blocked_offsets(article, blocked)
     raw: list[tuple[int, int]] = []
     for run in _runs(article, blocked_set):
         while run and fold(text[run[0][0] : run[0][1]]) in _STOPWORDS:
+            first = fold(text[run[0][0] : run[0][1]])
+            if len(run) > 1 and first in _PARTICLES and not _is_initial(text, run[0][0]):
+                break  # "la formazione di Di Biagio": a capital particle mid-sentence is a name's
             run = run[1:]
         if run:
             raw.append((run[0][0], run[-1][1]))
@@ -250,6 +262,7 @@ def find_people(article: Article, blocked: Iterable[tuple[int, int]] = ()) -> li
                 and _is_initial(text, part_start)
                 and tokens[0] not in mid_words
                 and tokens[0] not in lists.nicknames
+                and not (is_footballer and is_footballer(part))
             ):
                 continue
             if len(tokens) == 1 and len(tokens[0]) < 3:

@@ -22,7 +22,7 @@ import datetime as dt
 import gzip
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +159,8 @@ def read_players(text: str, name: str = "players.csv") -> list[PlayerRow]:
             position=_text(r.get("sub_position")) or _text(r.get("position")),
             citizenship=_text(r.get("country_of_citizenship")),
             club_id=_int(r.get("current_club_id"), name, line, "current_club_id"),
-            market_value_eur=_money(r.get("market_value_in_eur"), name, line, "market_value_in_eur"),
+            market_value_eur=_money(r.get("market_value_in_eur"), name, line,
+                                    "market_value_in_eur"),
             last_season=_int(r.get("last_season"), name, line, "last_season"),
         ))
     return out
@@ -199,7 +200,9 @@ def read_transfers(text: str, name: str = "transfers.csv") -> list[TransferRow]:
     return out
 
 
-_READERS = {"players": read_players, "clubs": read_clubs, "transfers": read_transfers}
+_READERS: dict[str, Callable[[str, str], list]] = {
+    "players": read_players, "clubs": read_clubs, "transfers": read_transfers,
+}
 
 
 def merge(tables: dict[str, list[list]]) -> Dataset:

@@ -1,0 +1,130 @@
+"""Claims read with the player registry: who is a player, which one, and his club that day.
+
+The registry here is a small invented one, so each test states the pattern it pins
+without depending on what the shipped snapshot knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.claims import default_clubs, extract_claims
+from pipeline.registry import Registry
+from pipeline.registry.dataset import ClubRow, Dataset, PlayerRow, TransferRow
+
+GENOA, LECCE, TORINO, EMPOLI = 100, 200, 300, 400
+
+
+def _player(pid, name, born, club, citizenship="Italy"):
+    return PlayerRow(pid, name, dt.date.fromisoformat(born), "Central Midfield", citizenship,
+                     club, None, None)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    players = (
+        _player(1, "Marco Ferretti", "1998-02-01", GENOA),
+        _player(2, "Luca Ferretti", "2001-05-01", LECCE),
+        _player(3, "Juan Ferretti", "1999-03-01", TORINO, "Argentina"),
+        _player(4, "Paolo Gentile", "1975-01-01", GENOA),
+        _player(5, "Tomás Quintero", "2000-01-01", TORINO, "Chile"),
+        _player(6, "Giorgio Amato", "2000-01-01", LECCE),
+        _player(7, "Giorgio Basile", "2000-01-01", LECCE),
+        _player(8, "Giorgio Conti", "2000-01-01", LECCE),
+    )
+    clubs = (
+        ClubRow(GENOA, "Genoa Cricket and Football Club", "IT1", "Aldo Bianchini", 2024),
+        ClubRow(LECCE, "US Lecce", "IT1", None, 2024),
+        ClubRow(TORINO, "Torino FC", "IT1", None, 2024),
+        ClubRow(EMPOLI, "FC Empoli", "IT1", None, 2024),
+    )
+    transfers = (
+        TransferRow(1, dt.date(2019, 7, 1), EMPOLI, GENOA, 3_000_000, None, None),
+        TransferRow(5, dt.date(2025, 1, 2), EMPOLI, TORINO, 0, None, None),
+    )
+    return Registry(Dataset(players, clubs, transfers), default_clubs())
+
+
+def claims(registry, title, body="", day="2026-03-01"):
+    published = dt.datetime.fromisoformat(day + "T10:00:00+00:00")
+    return extract_claims(title, body, published_at=published, registry=registry)
+
+
+def rows(found):
+    return [(c.player, c.from_club, c.to_club) for c in found]
+
+
+def test_the_clubs_of_the_data_are_linked_to_voci_ids(registry):
+    assert registry.club_map == {GENOA: "genoa", LECCE: "lecce", TORINO: "torino",
+                                 EMPOLI: "empoli"}
+
+
+def test_an_unknown_word_is_no_player_unless_the_text_presents_one(registry):
+    # a capitalised word nobody plays under: a place, a paper, a month
+    assert claims(registry, "Lecce, Valdarno nel mirino: offerta in arrivo") == []
+    # the same word presented as a player ("il centrocampista X", "X del Club")
+    assert rows(claims(registry, "Lecce, il centrocampista Valdarno nel mirino")) == [
+        ("Valdarno", None, "lecce")]
+    assert rows(claims(registry, "Il Lecce pensa a Valdarno dell'Empoli")) == [
+        ("Valdarno", "empoli", "lecce")]
+
+
+def test_a_first_name_and_a_surname_make_a_person_the_registry_may_not_know(registry):
+    # "Giorgio" is a footballer's first name: a young or foreign player missing from the data
+    found = claims(registry, "Il Lecce pensa a Giorgio Ferretti")
+    assert rows(found) == [("Giorgio Ferretti", None, "lecce")]
+    assert found[0].player_ref is None  # not any of the registry's Ferrettis
+
+
+def test_a_shared_surname_is_the_namesake_who_plays_for_the_other_club(registry):
+    # "la Juventus blinda X, respinto l'assalto dell'Inter": X is the one who plays for
+    # the club that keeps him, not his namesake at the buyer
+    found = claims(registry, "Il Torino blinda Ferretti, respinto l'assalto del Lecce")
+    assert [(c.player, c.player_ref, c.from_club, c.to_club) for c in found] == [
+        ("Juan Ferretti", 3, "torino", "lecce")]
+
+
+def test_a_nationality_epithet_tells_namesakes_apart(registry):
+    found = claims(registry, "Empoli, idea Ferretti: l'argentino piace molto")
+    assert [(c.player_ref, c.from_club, c.from_inferred) for c in found] == [(3, "torino", True)]
+
+
+def test_the_from_club_is_his_club_on_the_day_of_the_article(registry):
+    before = claims(registry, "Il Lecce pensa a Marco Ferretti", day="2019-03-01")
+    after = claims(registry, "Il Lecce pensa a Marco Ferretti", day="2020-03-01")
+    assert [(c.from_club, c.from_inferred) for c in before] == [("empoli", True)]
+    assert [(c.from_club, c.from_inferred) for c in after] == [("genoa", True)]
+
+
+def test_the_club_he_plays_for_is_no_destination(registry):
+    assert claims(registry, "Il Genoa pensa a Marco Ferretti", day="2020-03-01") == []
+
+
+def test_a_later_snapshot_does_not_undo_the_move_being_reported(registry):
+    # Quintero joined Torino on 2 January 2025; a story of December 2024 about that move is
+    # read from the record of its day (he was at Empoli)...
+    found = claims(registry, "Il Torino pensa a Tomás Quintero", day="2024-12-20")
+    assert rows(found) == [("Tomás Quintero", "empoli", "torino")]
+    # ...and a story after the data ends is not dropped for naming his last known club
+    later = claims(registry, "Il Torino pensa a Marco Ferretti", day="2026-03-01")
+    assert rows(later) == [("Marco Ferretti", "genoa", "torino")]
+
+
+def test_a_registry_name_out_of_playing_age_is_no_player(registry):
+    # Paolo Gentile was born in 1975: in 2026 the name is a coach's or a director's
+    assert claims(registry, "Il Lecce pensa a Paolo Gentile") == []
+    assert rows(claims(registry, "Il Lecce pensa a Paolo Gentile", day="2005-03-01")) == [
+        ("Paolo Gentile", None, "lecce")]
+
+
+def test_a_coach_of_the_clubs_table_is_never_a_player(registry):
+    assert claims(registry, "L'Empoli vuole Aldo Bianchini") == []
+
+
+def test_spellings_of_one_player_meet_at_his_registry_name(registry):
+    a = claims(registry, "Il Lecce pensa a Ferretti del Torino")
+    b = claims(registry, "Il Lecce pensa a Juan Ferretti")
+    assert {(c.player, c.player_key, c.player_ref) for c in a + b} == {
+        ("Juan Ferretti", "juan ferretti", 3)}
