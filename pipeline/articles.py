@@ -8,15 +8,28 @@ page's body wins over the feed's text, the page's own canonical URL names the ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pipeline import syndication
 from pipeline.extract import normalize_url
 from pipeline.model import ArticleDraft, ExtractedPage, FeedEntry, TextSource
 
+# The footer WordPress adds to every feed item, in its Italian and English wording: "L'articolo
+# <title> proviene da <site>." / "The post <title> appeared first on <site>." It repeats the
+# title and names the site; it is no part of the article.
+_FEED_FOOTER = re.compile(
+    r"(?:^|\n|(?<=[.!?»\"”]\s))\s*"
+    r"(?:L['’]articolo\s.+?\sproviene da\s|The post\s.+?\sappeared first on\s)"
+    r"[^\n]{1,120}?\.?\s*$",
+    re.DOTALL,
+)
+
 
 def feed_text(entry: FeedEntry) -> str:
-    """The fullest text the feed itself carries: content:encoded, else the summary."""
-    return entry.content or entry.summary
+    """The fullest text the feed itself carries (content:encoded, else the summary), without
+    the WordPress footer that only repeats the title and names the site."""
+    text = entry.content or entry.summary
+    return _FEED_FOOTER.sub("", text).strip() if text else text
 
 
 def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, outlet_id: str,
@@ -47,10 +60,12 @@ def draft_from_feed(entry: FeedEntry, *, outlet_id: str, feed_id: int | None,
                     language: str | None = None) -> ArticleDraft | None:
     """The article as the feed alone tells it, when its page could not be used.
 
-    None when the feed has no text beyond the title: a headline is not an article.
+    Many outlets publish nothing in their feed but the headline; the headline is then the
+    whole article (body empty) and claims are read from it. None when the item has neither
+    a title nor any text.
     """
     body = feed_text(entry)
-    if not body.strip():
+    if not body.strip() and not (entry.title or "").strip():
         return None
     url = normalize_url(entry.link)
     return ArticleDraft(

@@ -212,7 +212,7 @@ def claimless(url: str, sources: Sources) -> set[str]:
             a = store.article(article_id)
             assert a.title and a.body and a.url
             if stored.get(article_id, []) != list(claims_of(a.title, a.body, a.outlet_id,
-                                                             known)):
+                                                             known, a.published_at)):
                 wrong.add(a.url)
         urls = [a.url for a in store.articles()]
         assert len(urls) == len(set(urls))

@@ -248,3 +248,35 @@ def test_reextracting_claims_gives_what_a_fresh_backfill_stored(
             conn.execute(text("update claims set stage = 'interest', fee_eur = 1"))
         reextract_claims(sources, store)
         assert store.claims_by_article() == fresh
+
+
+def test_a_headline_only_item_is_read_from_its_title_and_a_feed_footer_is_no_text(
+        site: LoopbackServer, sqlite_url: str, fetch_config: FetchConfig) -> None:
+    # Many outlets publish nothing but the headline, or the headline inside WordPress's
+    # footer ("L'articolo <title> proviene da <site>."); the page is unreachable.
+    when = NOW - dt.timedelta(hours=1)
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Sito</title>'
+        f"<item><title>Il Lecce pensa a Valdarno dell'Empoli</title>"
+        f"<link>{site.url('/solo-titolo.html')}</link>"
+        f"<pubDate>{format_datetime(when)}</pubDate><description></description></item>"
+        f"<item><title>Il Genoa pensa a Ferro del Torino</title>"
+        f"<link>{site.url('/con-piede.html')}</link><pubDate>{format_datetime(when)}</pubDate>"
+        "<description>L'articolo Il Genoa pensa a Ferro del Torino proviene da Sito News."
+        "</description></item>"
+        "</channel></rss>"
+    )
+    site.route("/feed.xml", xml, headers=XML)
+    site.route("/solo-titolo.html", "gone", status=404)
+    site.route("/con-piede.html", "gone", status=404)
+
+    summary = run_pass(site_sources(site, "/feed.xml"), sqlite_url, fetch_config)
+
+    assert (summary.articles_new, summary.articles_failed) == (2, 0)
+    with Store(sqlite_url) as store:
+        bodies = {a.title: a.body for a in store.articles()}
+        claims = [(c.player, c.from_club, c.to_club)
+                  for cs in store.claims_by_article().values() for c in cs]
+    assert bodies == {"Il Lecce pensa a Valdarno dell'Empoli": "",
+                      "Il Genoa pensa a Ferro del Torino": ""}  # the footer is no body
+    assert sorted(claims) == [("Ferro", "torino", "genoa"), ("Valdarno", "empoli", "lecce")]
