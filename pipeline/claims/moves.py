@@ -121,7 +121,7 @@ def claims_of(
             (
                 move.first,
                 Claim(
-                    player=ref.name if ref else persons[pkey].display,
+                    player=persons[pkey].display,
                     player_key=canonical_key(ref) if ref else pkey,
                     player_ref=ref.id if ref else None,
                     from_inferred=inferred,
