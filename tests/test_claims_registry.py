@@ -129,3 +129,28 @@ def test_spellings_of_one_player_meet_at_his_registry_name(registry):
     # each claim keeps the spelling the article used; both share the registry's key
     assert [(c.player, c.player_key, c.player_ref) for c in a + b] == [
         ("Ferretti", "juan ferretti", 3), ("Juan Ferretti", "juan ferretti", 3)]
+
+
+def test_a_nickname_of_the_registry_names_its_player(registry):
+    nicknamed = Registry(
+        Dataset((_player(3, "Juan Ferretti", "1999-03-01", TORINO),), (), ()),
+        default_clubs(), {"Juanfe": [3]})
+    found = claims(nicknamed, "Il Lecce pensa a Juanfe")
+    assert [(c.player, c.player_ref, c.player_key) for c in found] == [
+        ("Juanfe", 3, "juan ferretti")]
+
+
+def test_the_packaged_nicknames_name_players_of_the_snapshot():
+    import yaml
+
+    from pipeline.registry import snapshot
+    from pipeline.registry.index import NICKNAMES, name_key
+
+    shipped = snapshot()
+    entries = yaml.safe_load(NICKNAMES.read_text(encoding="utf-8"))["players"]
+    for entry in entries:
+        player = shipped.players.get(entry["id"])
+        assert player is not None, entry
+        assert name_key(player.name) == name_key(entry["name"]), entry
+        for nick in entry["nicknames"]:
+            assert [p.id for p in shipped.by_name(nick)][:1] == [entry["id"]], nick

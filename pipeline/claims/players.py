@@ -10,7 +10,8 @@ A person is *staff*, never a player, when the text gives them a staff role ("il 
 Igli Tare", "Andrea Berta, direttore sportivo", "la lista di Giovanni Manna", "il Milan
 di Allegri", "piace a Tare"), when they do a director's work ("Fabiani ha inviato
 un'offerta"), or when they are in the packaged list of well-known coaches, directors,
-agents and journalists (`data/names.yaml`).
+agents and journalists (`data/names.yaml`). Nicknames ("Kvara", "il Cholito") come
+from the registry's nicknames file and stand for the player's full name.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import yaml
 from .sentences import Article, fold
 
 DATA = Path(__file__).with_name("data") / "names.yaml"
+# nicknames of current players, joined to the registry (pipeline/registry/data)
+NICKNAMES = Path(__file__).parents[1] / "registry" / "data" / "nicknames.yaml"
 
 # Capitalised words that start sentences but never names.
 _STOPWORD_TEXT = """
@@ -170,7 +173,13 @@ def name_lists() -> NameLists:
     surnames = frozenset(p.split()[-1] for p in people if len(p.split()) > 1)
     forms = sorted({fold(p) for p in data["not_people"]}, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-    nicknames = {fold(k): v for k, v in data["player_nicknames"].items()}
+    with open(NICKNAMES, encoding="utf-8") as fh:
+        registry_names = yaml.safe_load(fh) or {}
+    nicknames = {
+        fold(nick): entry["name"]
+        for entry in registry_names.get("players", [])
+        for nick in entry.get("nicknames", [])
+    }
     return NameLists(people, surnames, pattern, nicknames)
 
 

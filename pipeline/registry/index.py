@@ -164,7 +164,10 @@ class Registry:
         return key in self._full or key in self._tail or key in self._nick
 
     def full_match(self, name: str) -> list[RegPlayer]:
-        return [self.players[i] for i in self._full.get(name_key(name), ())]
+        """Players whose whole name, or one of whose nicknames, is `name`."""
+        key = name_key(name)
+        ids = dict.fromkeys([*self._nick.get(key, ()), *self._full.get(key, ())])
+        return [self.players[i] for i in ids]
 
     def is_coach(self, name: str) -> bool:
         """A coach of the clubs table: by full name, or by surname alone."""
