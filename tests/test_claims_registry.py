@@ -154,3 +154,9 @@ def test_the_packaged_nicknames_name_players_of_the_snapshot():
         assert name_key(player.name) == name_key(entry["name"]), entry
         for nick in entry["nicknames"]:
             assert [p.id for p in shipped.by_name(nick)][:1] == [entry["id"]], nick
+
+
+def test_a_word_glued_before_a_known_name_is_not_part_of_it(registry):
+    # a headline's capitalised word before the name ("Sogno X", "L'articolo X") is dropped
+    found = claims(registry, "Pallino Ferretti: il Lecce pensa al giocatore del Torino")
+    assert [(c.player, c.player_ref) for c in found] == [("Ferretti", 3)]

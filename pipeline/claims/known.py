@@ -123,6 +123,9 @@ class Known:
     # club_then comes from the data's record of that day, not from a later snapshot (which
     # may already show the move the article is about)
     dated: bool = False
+    # how many of the run's last words are his name, when words glued before it are not
+    # ("Sogno Griezmann", "L'articolo Lucumí": 1); None when the whole run is
+    name_words: int | None = None
 
     def for_move(self, buyer: str, article_clubs: set[str]) -> tuple[RegPlayer | None, str | None]:
         """The player and his club of the day, for a move to `buyer`: the identified one,
@@ -188,11 +191,13 @@ def _identify(
 ) -> Known:
     full_name = " ".join(person.tokens)
     candidates: list[tuple[RegPlayer, bool]] = []
+    name_words = None
     for name, whole in _names(person, registry):
         found = registry.by_name(name)
         if found:
             full_ids = {p.id for p in registry.full_match(name)}
             candidates = [(p, whole and p.id in full_ids) for p in found]
+            name_words = None if whole else len(name.split())
             break
     if not candidates:
         if registry.is_coach(full_name):
@@ -205,9 +210,9 @@ def _identify(
     if not in_age:
         # every footballer of that name is a junior or retired on that day: an ex-player
         # now coaching, directing or commenting
-        return Known(None, False, True, None)
+        return Known(None, False, True, None, name_words=name_words)
     if registry.is_coach(full_name) and not any(exact for _, exact in in_age):
-        return Known(None, False, True, None)
+        return Known(None, False, True, None, name_words=name_words)
     scored = []
     for p, exact in in_age:
         club = registry.club_on(p, day)
@@ -225,7 +230,7 @@ def _identify(
     best_score, best, club = scored[0]
     unique = len(scored) == 1 or scored[1][0] < best_score
     if unique and (best_score >= 3 or len(scored) == 1 and club is not None):
-        return Known(best, True, False, club, dated=registry.covers(day))
+        return Known(best, True, False, club, dated=registry.covers(day), name_words=name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full
     # name is written, when the text speaks of him as a player or a transfer target
@@ -237,7 +242,7 @@ def _identify(
         or any(exact for _, exact in in_age)
         or any(c in article_clubs for _, _, c in scored if c)  # a namesake's club is named
     )
-    return Known(None, footballer, False, None, options)
+    return Known(None, footballer, False, None, options, name_words=name_words)
 
 
 def _playing_age(p: RegPlayer, day: dt.date | None) -> bool:
@@ -288,6 +293,14 @@ def _followed_by_role(article: Article, end: int, key: str, starts: list[tuple[i
     if nxt is not None:
         stop = min(stop, nxt)
     return bool(_ROLE_ANAPHOR.search(article.text, end, stop))
+
+
+def spelling(display: str, known: Known | None) -> str:
+    """The player's name as the article wrote it, without words glued before it."""
+    if known is None or known.name_words is None:
+        return display
+    words = display.split()
+    return " ".join(words[-known.name_words :]) if len(words) > known.name_words else display
 
 
 def canonical_key(player: RegPlayer) -> str:

@@ -19,7 +19,7 @@ from ..model import Claim
 from .clubs import ClubIndex
 from .context import Context
 from .fees import Fee
-from .known import canonical_key
+from .known import canonical_key, spelling
 from .relays import KnownSource, Relay, club_source
 from .stages import NEGATIVE, ORDER, Cue, deal_shape, is_hedged
 
@@ -121,7 +121,7 @@ def claims_of(
             (
                 move.first,
                 Claim(
-                    player=persons[pkey].display,
+                    player=spelling(persons[pkey].display, who),
                     player_key=canonical_key(ref) if ref else pkey,
                     player_ref=ref.id if ref else None,
                     from_inferred=inferred,
