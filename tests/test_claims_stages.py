@@ -133,3 +133,14 @@ def test_a_conditional_official_is_no_official():
     assert "official" not in stages("il prestito verrebbe ufficializzato a gennaio")
     # after a sentence-opening "Se ...", the caller passes conditional=True
     assert stage_cues("lo scambio sarebbe ufficializzato subito", conditional=True) == []
+
+
+def test_missing_a_fixture_is_no_collapse_and_dreams_of_goals_are_no_interest():
+    # "salta" with a club as its object is a match the player misses; the deal sense has a
+    # deal word or no object at all
+    assert [c.stage for c in stage_cues("Bianchi salta la Sampdoria")] == []
+    assert [c.stage for c in stage_cues("Bianchi-Lecce, salta tutto")] == ["collapsed"]
+    assert [c.stage for c in stage_cues("salta il colpo Bianchi")] == ["collapsed"]
+    # "sogni da bomber" (dreams) is no target; "il Lecce sogna Bianchi" is
+    assert [c.stage for c in stage_cues("sogni da bomber")] == []
+    assert [c.stage for c in stage_cues("il Lecce sogna Bianchi")] == ["interest"]

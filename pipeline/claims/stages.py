@@ -28,7 +28,7 @@ _CUES: dict[str, str] = {
     "interest": r"sondagg\w*|sondat[oaie]|\bidea\b|obiettiv[oi]|"
     r"\bpiac[ei]\w*|interess(?:e|a|ano|ato|ati|amento)\b|suggestion\w*|"
     r"\bpista\b|ipotesi|nome nuovo|nel mirino|(?:mess[oi]|mette(?:re)?) gli occhi|"
-    r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|\bsogn[aoi]\w*|"
+    r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|\bsogn(?:o|a|ano|ava|avano|ato)\b|"
     r"chiest[oi] informazioni|chiede(?:re)? informazioni|"
     r"\bsegu(?:e|ire|ono|iva)\b|seguit[oaie]|monitor\w*|in cima alla lista|nella lista|"
     r"torna(?:to|ta)? alla carica|si inserisce|inseriment\w*|\brivuole\b|pallino|fa sul serio|"
@@ -69,9 +69,10 @@ _CUES: dict[str, str] = {
     "nessun interesse|nessuna offerta ricevuta|"
     r"mai (?:stato|stata) (?:preso|presa) in considerazione|non ha mai lavorato|fake news|"
     r"notizia (?:priva di fondamento|falsa)|non (?:ha|hanno) alcun fondamento",
+    # "salta la trasferta", "Rossi salta la Sampdoria": a match he misses, not a deal
     "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
     "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
-    r"rifinitura|match))|niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
+    r"rifinitura|match)| (?:la|il|lo|l') ?(?-i:[A-ZÀ-Þ]))|niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
     r"\barchivia\b|chiud\w* la porta|chius[oa] la porta|"
     r"porta chiusa|chiud\w* (?:di fatto )?la pista|"
     r"si chiude[^.]{0,40}pista|chiusa la pista|(?:ha|hanno) detto no|\bdice no\b|rifiutat[oa]|"
