@@ -160,3 +160,17 @@ def test_a_word_glued_before_a_known_name_is_not_part_of_it(registry):
     # a headline's capitalised word before the name ("Sogno X", "L'articolo X") is dropped
     found = claims(registry, "Pallino Ferretti: il Lecce pensa al giocatore del Torino")
     assert [(c.player, c.player_ref) for c in found] == [("Ferretti", 3)]
+
+
+@pytest.mark.parametrize(("title", "stage"), [
+    ("Lecce in talks with Torino midfielder Juan Ferretti", "talks"),
+    ("Lecce join Genoa in the race for Torino's €12m midfielder Juan Ferretti", "interest"),
+    ("Lecce agree a deal with Torino for midfielder Juan Ferretti", "agreement"),
+    ("Lecce table a bid for Torino star Juan Ferretti", "bid"),
+])
+def test_english_items_say_who_buys_from_whom(registry, title, stage):
+    # English copy (Football Italia, wire services): the club that talks, bids or races is
+    # the buyer; "CLUB defender X" and "CLUB's striker X" name the club he plays for
+    found = [c for c in claims(registry, title) if c.to_club == "lecce"]
+    assert [(c.player_ref, c.from_club, c.from_inferred, c.stage) for c in found] == [
+        (3, "torino", False, stage)]

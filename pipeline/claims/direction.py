@@ -93,7 +93,7 @@ _LEAVING_BEFORE = re.compile(
     r"il|la|lo|l'|i|gli|al|alla|all')?\s*$",
     re.IGNORECASE,
 )
-_FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli|from)\s*$", re.IGNORECASE)
 _COUNTERPART_BEFORE = re.compile(
     r"\b(?:contatt\w*|trattativ\w*|tratt\w*|dialog\w*|colloqui\w*|accordo|intesa|sondaggio|confronto|summit|"
     r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
@@ -132,6 +132,18 @@ _BUYER_BEFORE = re.compile(
     rf"\b(?:nuovo\s+(?:giocatore|calciatore|acquisto)|(?:è|sarà|diventa|diventerà)\s+(?:un\s+)?(?:giocatore|calciatore)?)\s*{_DEL}$|"
     rf"\b(?:è|e'|sarà)\s+{_DEL}$|"
     rf"\b(?:(?:ri)?port(?:erebbe|erebbero|are|erà|ato|a)\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){{1,3}}|(?:ri)?portarl[oa]\s+){_AL}$)",
+    re.IGNORECASE,
+)
+# English: "Real Madrid defender Rudiger", "Bologna's €40m striker Castro": the club he
+# plays for, written before his role and name
+_EN_ROLES = (
+    r"defender|centre-back|center-back|full-back|fullback|right-back|left-back|midfielder|"
+    r"playmaker|winger|forward|striker|attacker|goalkeeper|keeper|star|captain|youngster|"
+    r"wonderkid|talent|teenager|player"
+)
+_EN_SELLER_AFTER = re.compile(
+    rf"^(?:'s|’s)?\s+(?:(?:€|£|\$)\d+(?:[.,]\d+)?m\s+|(?!(?:and|or|to|in|of|with)\b)[\w-]+\s+)?"
+    rf"(?:{_EN_ROLES})\s+(?-i:[A-ZÀ-Þ])",
     re.IGNORECASE,
 )
 _AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
@@ -197,6 +209,8 @@ def club_role(
             return BUYER  # "Thuram all'Arsenal?", "Kone all'Inter"
         if re.fullmatch(r"\s*[-–]\s*", gap_from_player):
             return BUYER  # "Gomez-Milan" in a title
+    if _EN_SELLER_AFTER.match(after):
+        return SELLER  # "Real Madrid defender Rudiger"
     if _LEAVING_BEFORE.search(clause_before):
         return SELLER  # "destinato a lasciare Trigoria": leaving beats "destinato a"
     if _BUYER_BEFORE.search(clause_before):

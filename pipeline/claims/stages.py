@@ -34,17 +34,23 @@ _CUES: dict[str, str] = {
     r"torna(?:to|ta)? alla carica|si inserisce|inseriment\w*|\brivuole\b|pallino|fa sul serio|"
     r"fare sul serio|fanno sul serio|stann?o valutando|starebbe(?:ro)? valutando|"
     r"\bcandidat\w*|(?:primo|nuovo) nome|radar|osservat[oi] speciale|profilo (?:ideale|giusto)|"
-    r"\bassalto\b|torn\w* di moda|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]",
+    r"\bassalto\b|torn\w* di moda|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]|"
+    # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
+    r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
+    r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
+    r"\bmonitor(?:s|ing)\b|\blinked with\b|\bconsidering a move\b",
     "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
     r"ai dettagli|in chiusura|colloqui?o?|"
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
-    r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)",
+    r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
+    r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b",
     "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
-    r"affonda(?:to)? il colpo",
+    r"affonda(?:to)? il colpo|"
+    r"\bbid\b|\b(?:an|first|second|new|improved|formal) offer\b|\btabled\b",
     "agreement": r"(?:accordo|intesa) (?:e'|è) (?:stat[oa] )?(?:raggiunt|"
     r"trovat)\w*|(?:accordo|intesa) (?:raggiunt|trovat)\w*|"
     r"(?:raggiunt|trovat)\w* (?:l'|un |un')?(?:accordo|"
@@ -55,8 +61,10 @@ _CUES: dict[str, str] = {
     r"fatta per\b|(?:ha|hanno|avrebbe|avrebbero) chiuso per|"
     r"chius[oa] (?:l'operazione|l'affare|la trattativa)|"
     r"manca solo (?:la firma|l'ufficialita|l'ufficialità|l'annuncio)|"
-    r"si trasferira|si trasferirà|here we go",
-    "medical": r"visit[ae] medic[ah]\w*|test medici|idoneita|idoneità",
+    r"si trasferira|si trasferirà|here we go|"
+    r"\bagree(?:d|s)? (?:a )?(?:deal|terms|fee|personal terms)\b|"
+    r"\bdeal (?:agreed|done|reached)\b|\breach(?:ed)? an agreement\b",
+    "medical": r"visit[ae] medic[ah]\w*|test medici|idoneita|idoneità|\b(?:a|the|his) medical\b",
     "official": r"\be' ufficiale\b|\bè ufficiale\b|^\W*ufficiale\b|"
     "comunicato ufficiale|un nuovo (?:calciatore|giocatore)|"
     r"(?:ha|hanno) (?:gia )?(?:già )?(?:firmato|"
@@ -64,11 +72,14 @@ _CUES: dict[str, str] = {
     r"lo ha annunciato|annuncia (?:l'arrivo|l'acquisto|l'ingaggio)|ufficializzat[oa]|"
     r"ufficialmente (?:un |il |l')?(?:nuovo )?(?:giocatore|"
     r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
-    r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti",
+    r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti|"
+    r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"
+    r"\bannounce[sd]? the signing\b",
     "denied": r"smenti\w*|nessun contatto|nessuna trattativa|"
     "nessun interesse|nessuna offerta ricevuta|"
     r"mai (?:stato|stata) (?:preso|presa) in considerazione|non ha mai lavorato|fake news|"
-    r"notizia (?:priva di fondamento|falsa)|non (?:ha|hanno) alcun fondamento",
+    r"notizia (?:priva di fondamento|falsa)|non (?:ha|hanno) alcun fondamento|"
+    r"\bden(?:y|ies|ied)\b",
     # "salta la trasferta", "Rossi salta la Sampdoria": a match he misses, not a deal
     "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
     "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
@@ -80,7 +91,8 @@ _CUES: dict[str, str] = {
     r"interromp\w* (?:i contatti|la trattativa)|interrott[oa]|"
     r"rottura|uscit[oa] dai radar|esce (?:così )?dalla lista|uscit[oa] di scena|fuori dai giochi|"
     r"non se ne fa (?:piu |più )?(?:nulla|niente)|(?:atto della|"
-    r"netta|secca) chiusura|chiusura (?:netta|secca|definitiva)",
+    r"netta|secca) chiusura|chiusura (?:netta|secca|definitiva)|"
+    r"\bcollapsed\b|\bbroke down\b|\bfell through\b|\bpulled out\b",
 }
 _COMPILED = {stage: re.compile(rx, re.IGNORECASE) for stage, rx in _CUES.items()}
 
