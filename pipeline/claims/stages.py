@@ -83,7 +83,8 @@ _CUES: dict[str, str] = {
     # "salta la trasferta", "Rossi salta la Sampdoria": a match he misses, not a deal
     "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
     "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
-    r"rifinitura|match)| (?:la|il|lo|l') ?(?-i:[A-ZÀ-Þ]))|niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
+    r"rifinitura|match)| (?:la|il|lo|l') ?(?-i:[A-ZÀ-Þ]))|"
+    r"niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
     r"\barchivia\b|chiud\w* la porta|chius[oa] la porta|"
     r"porta chiusa|chiud\w* (?:di fatto )?la pista|"
     r"si chiude[^.]{0,40}pista|chiusa la pista|(?:ha|hanno) detto no|\bdice no\b|rifiutat[oa]|"
