@@ -174,3 +174,19 @@ def test_english_items_say_who_buys_from_whom(registry, title, stage):
     found = [c for c in claims(registry, title) if c.to_club == "lecce"]
     assert [(c.player_ref, c.from_club, c.from_inferred, c.stage) for c in found] == [
         (3, "torino", False, stage)]
+
+
+def test_a_headline_exchange_sends_the_second_player_from_the_first_buyer(registry):
+    # "A spinge per X, al B andrebbe Y": X goes from B to A, and Y - the other half of the
+    # deal - from A to B, whatever an older record of Y's club says
+    found = claims(registry, "Il Lecce spinge per Marco Ferretti, al Genoa andrebbe Tomás Quintero")
+    assert sorted((c.player, c.from_club, c.to_club, c.stage) for c in found) == [
+        ("Marco Ferretti", "genoa", "lecce", "talks"),
+        ("Tomás Quintero", "lecce", "genoa", "interest")]
+
+
+def test_a_dream_come_true_is_no_transfer_target():
+    from pipeline.claims.stages import stage_cues
+
+    assert stage_cues("Realizzato un sogno che avevo da piccolo") == []
+    assert [c.stage for c in stage_cues("Sogno Bianchi per il Lecce")] == ["interest"]

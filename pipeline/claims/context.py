@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .clubs import CITY, NICKNAME, ClubMention
-from .direction import BUYER, FORMER, NEUTRAL, SELLER, club_role
+from .direction import BUYER, BUYER_AFTER, FORMER, NEUTRAL, SELLER, club_role
 from .known import Known
 from .players import Person
 from .sentences import Article, Clause
@@ -78,6 +78,10 @@ class Context:
         follow = re.match(r"\s*[-–]\s*", text[mention.end : mention.end + 3])
         if follow and mention.end + follow.end() in self.by_start and role in (NEUTRAL, BUYER):
             return BUYER, self.by_start[mention.end + follow.end()]  # "Lazio-Laurienté"
+        verb = BUYER_AFTER.match(text[mention.end : mention.end + 40])
+        if role == BUYER and verb and mention.end + verb.end() - 1 in self.by_start:
+            # "al Bologna andrebbe Sohm": the destination of the player named after the verb
+            return BUYER, self.by_start[mention.end + verb.end() - 1]
         if role == BUYER and player is None:
             # "il City su Cambiaso": the destination of the player named right after
             on = re.match(

@@ -146,6 +146,13 @@ _EN_SELLER_AFTER = re.compile(
     rf"(?:{_EN_ROLES})\s+(?-i:[A-ZÀ-Þ])",
     re.IGNORECASE,
 )
+# "al Bologna andrebbe Sohm", "alla Roma finirebbe Rossi": the club he would go to, named
+# before the verb and the player
+BUYER_AFTER = re.compile(
+    r"^\s+(?:invece\s+)?(?:andrebbe|andrebbero|andrà|finirebbe|finirà|arriverebbe|arriverà|"
+    r"approderebbe|approderà)\s+(?:(?:il|lo|la|l')\s*)?(?-i:[A-ZÀ-Þ])",
+    re.IGNORECASE,
+)
 _AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
 _THERE_NOW = re.compile(
     r"^,?\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){0,3}(?:non\s+)?(?:sta\s+trovando|trova|ha\s+trovato|"
@@ -153,6 +160,7 @@ _THERE_NOW = re.compile(
     r"sempre\s+meno)\s+)?(?:spazio|minuti|con\s+continuità|poco)",
     re.IGNORECASE,
 )
+_AL_END = re.compile(r"(?:^|\s)(?:al|allo|alla|all'|ai|agli)\s*$", re.IGNORECASE)
 _AL_GAP = re.compile(rf"\s*{_AL}", re.IGNORECASE)
 _COUNTERPART_VERB = re.compile(
     r"\b(?:chiest|chied|strapp|soffi|prelev|acquist|prender|riscatt|offert|propost|"
@@ -209,6 +217,8 @@ def club_role(
             return BUYER  # "Thuram all'Arsenal?", "Kone all'Inter"
         if re.fullmatch(r"\s*[-–]\s*", gap_from_player):
             return BUYER  # "Gomez-Milan" in a title
+    if BUYER_AFTER.match(after) and _AL_END.search(before):
+        return BUYER  # "al Bologna andrebbe Sohm"
     if _EN_SELLER_AFTER.match(after):
         return SELLER  # "Real Madrid defender Rudiger"
     if _LEAVING_BEFORE.search(clause_before):

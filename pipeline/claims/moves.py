@@ -188,6 +188,22 @@ def complete_swaps(
             continue
         fixed[id(a)] = _replace(a, from_club=a.from_club or b.to_club, deal="swap")
         fixed[id(b)] = _replace(b, from_club=b.from_club or a.to_club, deal="swap")
+    # "La Fiorentina spinge per Fabbian, al Bologna andrebbe Sohm": one sentence sends one
+    # player from the Bologna to the Fiorentina and another to the Bologna - he comes from
+    # the Fiorentina, whatever an older record of his club says
+    for a in claims:
+        for b in claims:
+            if (
+                a is not b
+                and id(b) not in fixed
+                and (b.from_club is None or b.from_inferred)
+                and a.from_club is not None
+                and a.from_club == b.to_club
+                and a.to_club not in (None, b.to_club)
+                and a.player_key != b.player_key
+                and set(a.evidence) & set(b.evidence)
+            ):
+                fixed[id(b)] = _replace(b, from_club=a.to_club, from_inferred=False)
     return [fixed.get(id(c), c) for c in claims]
 
 

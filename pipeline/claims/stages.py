@@ -28,7 +28,7 @@ _CUES: dict[str, str] = {
     "interest": r"sondagg\w*|sondat[oaie]|\bidea\b|obiettiv[oi]|"
     r"\bpiac[ei]\w*|interess(?:e|a|ano|ato|ati|amento)\b|suggestion\w*|"
     r"\bpista\b|ipotesi|nome nuovo|nel mirino|(?:mess[oi]|mette(?:re)?) gli occhi|"
-    r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|\bsogn(?:o|a|ano|ava|avano|ato)\b|"
+    r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|(?<!\bun )\bsogn(?:o|a|ano|ava|avano|ato)\b|"
     r"chiest[oi] informazioni|chiede(?:re)? informazioni|"
     r"\bsegu(?:e|ire|ono|iva)\b|seguit[oaie]|monitor\w*|in cima alla lista|nella lista|"
     r"torna(?:to|ta)? alla carica|si inserisce|inseriment\w*|\brivuole\b|pallino|fa sul serio|"
@@ -46,7 +46,9 @@ _CUES: dict[str, str] = {
     r"ai dettagli|in chiusura|colloqui?o?|"
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
-    r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b",
+    r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
+    # "la Fiorentina spinge per Fabbian", "affare avviato"
+    r"\bsping(?:e|ono|ere)\s+per\b|(?:affare|operazione) avviat[oa]",
     "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
     r"affonda(?:to)? il colpo|"
