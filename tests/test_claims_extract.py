@@ -279,3 +279,13 @@ def test_a_known_journalist_is_not_a_lowercase_adjective():
         known_sources=known,
     )
     assert [c.cites for c in claims] == [None]
+
+
+def test_a_match_opponent_is_no_buyer():
+    # "una doppietta contro il Sassuolo": the club he scored against is no destination
+    claims = extract_claims(
+        "Lecce, il momento di Bianchi",
+        "Il centrocampista Bianchi del Lecce sogna la convocazione. Una doppietta contro il "
+        "Sassuolo ha esaltato ancor di più il suo inizio di stagione.",
+    )
+    assert [c.to_club for c in claims] == []

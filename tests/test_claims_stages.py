@@ -144,3 +144,17 @@ def test_missing_a_fixture_is_no_collapse_and_dreams_of_goals_are_no_interest():
     # "sogni da bomber" (dreams) is no target; "il Lecce sogna Bianchi" is
     assert [c.stage for c in stage_cues("sogni da bomber")] == []
     assert [c.stage for c in stage_cues("il Lecce sogna Bianchi")] == ["interest"]
+
+
+def test_headline_verbs_of_a_target():
+    # "Club vuole X", "Club torna su X", "Club piomba su X": a target, in a headline
+    for text in ("Il Lecce vuole Bianchi", "Napoli torna su Bianchi", "il Genoa piomba su Bianchi"):
+        assert [c.stage for c in stage_cues(text)] == ["interest"], text
+    # ...but not wanting to stay, or not wanting to sell
+    assert stage_cues("Bianchi vuole restare") == []
+    assert stage_cues("il Lecce non vuole cedere") == []
+
+
+def test_proving_the_critics_wrong_is_no_denial():
+    assert stage_cues("una notte per smentire i suoi detrattori") == []
+    assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

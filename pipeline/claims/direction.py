@@ -14,6 +14,7 @@ in one sentence it says whether the club is
   "il Newcastle su Khéphren Thuram";
 - FORMER, a past club: "ex Fiorentina", "cresciuto nel vivaio dei Colchoneros",
   "arrivato dal Borussia Mönchengladbach", "ceduto al Bayern nel 2019";
+- OPPONENT, the other side of a match: "una doppietta contro il Sassuolo";
 - NEUTRAL otherwise (the caller treats a neutral club in a sentence with a stage cue as
   the buyer: "il Milan ha avviato i contatti ...").
 """
@@ -23,6 +24,10 @@ from __future__ import annotations
 import re
 
 SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", "former", "neutral"
+OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "against Roma"
+_AGAINST = re.compile(
+    r"\b(?:contro|against|versus|vs\.?)\s*(?:(?:il|lo|la|l'|i|gli|le)\s*)?$", re.IGNORECASE
+)
 
 _DEL = r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*"
 _AL = r"(?:al|allo|alla|all'|ai|agli|alle|a|ad|in)\s*"
@@ -188,6 +193,8 @@ def club_role(
     clause_before = re.split(r"[.;:!?]", before)[-1]
     if _FORMER_BEFORE.search(clause_before):
         return FORMER
+    if _AGAINST.search(clause_before):
+        return OPPONENT  # "una doppietta contro il Sassuolo": a match, not a move
     clause_after = re.split(r"[,.;:!?]", after)[0]
     # a date in the past speaks of the comma-clause it is in ("ceduto al Bayern nel 2019,
     # oggi trova poco spazio al PSG": the PSG is today's club)

@@ -225,11 +225,18 @@ def _identify(
             score += 3  # "Bonucci chiama Vidal: il cileno ..." is the Chilean Vidal
         if club:
             score += 1  # plays in a league voci follows
+        if registry.played_in_italy(p):
+            score += 1  # the Italian press's namesake of choice: one who played in Italy
+        age = p.age_on(day or dt.date.today())
+        if age is not None and age > 35:
+            score -= 1  # a veteran is rarely the one a move is about
         scored.append((score, p, club))
     scored.sort(key=lambda x: -x[0])
     best_score, best, club = scored[0]
     unique = len(scored) == 1 or scored[1][0] < best_score
-    if unique and (best_score >= 3 or len(scored) == 1 and club is not None):
+    # one namesake stands out: by the article's own clues (a club, a nationality: 3), or by
+    # playing in a followed league and having played in Italy when no other namesake does
+    if unique and (best_score >= 2 or len(scored) == 1 and club is not None):
         return Known(best, True, False, club, dated=registry.covers(day), name_words=name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full

@@ -35,6 +35,10 @@ _CUES: dict[str, str] = {
     r"fare sul serio|fanno sul serio|stann?o valutando|starebbe(?:ro)? valutando|"
     r"\bcandidat\w*|(?:primo|nuovo) nome|radar|osservat[oi] speciale|profilo (?:ideale|giusto)|"
     r"\bassalto\b|torn\w* di moda|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]|"
+    # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
+    # "il Milan piomba su Rossi"
+    r"\b(?:vuole|vogliono|rivogliono) (?:(?:il|lo|la|l') ?)?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:torna|tornano|piomba|piombano|punta|puntano|vira|virano) su(?:ll')? ?(?-i:(?=[A-ZÀ-Þ]))|"
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
     r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
@@ -77,7 +81,9 @@ _CUES: dict[str, str] = {
     r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti|"
     r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"
     r"\bannounce[sd]? the signing\b",
-    "denied": r"smenti\w*|nessun contatto|nessuna trattativa|"
+    # "smentire i detrattori" (prove the critics wrong) denies no move
+    "denied": r"smenti\w*\b(?! (?:i|le|gli|tutti i) (?:suoi |propri )?(?:critic\w*|detrattori|"
+    r"scettici|pronostici|dubbi))|nessun contatto|nessuna trattativa|"
     "nessun interesse|nessuna offerta ricevuta|"
     r"mai (?:stato|stata) (?:preso|presa) in considerazione|non ha mai lavorato|fake news|"
     r"notizia (?:priva di fondamento|falsa)|non (?:ha|hanno) alcun fondamento|"
