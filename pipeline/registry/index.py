@@ -203,6 +203,14 @@ class Registry:
             return moves[i - 1][2]
         return moves[0][1]  # before his first recorded move: the club he left then
 
+    def played_in_italy(self, player: RegPlayer) -> bool:
+        """Whether his current club or a club of his recorded moves is Italian."""
+        return any(
+            (self.clubs.clubs[c].league or "").startswith("ITA")
+            for c in self.clubs_of(player)
+            if c in self.clubs.clubs
+        )
+
     def clubs_of(self, player: RegPlayer) -> set[str]:
         """Every voci club he is recorded at, now or in a recorded move."""
         out = {self.club_map.get(c) for m in self._moves.get(player.id, ()) for c in m[1:] if c}
