@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import zoneinfo
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,11 +21,13 @@ from pipeline.rumours import (
     Grouping,
     group_claims,
     name_key,
+    window_closes,
     window_of,
 )
 from pipeline.rumours.grouper import Question, _Options, _to_ask
 from pipeline.rumours.identity import Facts, Profile, choose, identify, identify_alone
 from pipeline.rumours.names import EXACT, FUZZY, SLIP, close, contained_in, matches
+from pipeline.rumours.values import WINDOWS_DATA, WindowDataError, default_windows, load_windows
 from tests.budget import examples
 
 _ids = itertools.count(1)
@@ -118,20 +123,130 @@ def test_contained_in(part: str, whole: str, tier: int | None) -> None:
 
 
 @pytest.mark.parametrize(("published", "window"), [
-    ("2026-09-01T10:00:00+00:00", "2027-01"),
+    # Serie A's real windows (pipeline/rumours/data/windows.yaml)
+    ("2019-09-02T10:00:00+00:00", "2019-07"),  # deadline day: closed 2 September 2019
+    ("2019-09-02T23:30:00+02:00", "2019-07"),  # late on deadline day, Rome time
+    ("2019-09-03T00:00:00+02:00", "2020-01"),  # midnight in Rome: closed
+    ("2019-09-03T10:00:00+00:00", "2020-01"),
+    ("2020-08-10T10:00:00+00:00", "2020-07"),  # COVID summer: the pre-window,
+    ("2020-09-15T10:00:00+00:00", "2020-07"),  # the window proper, 1 Sep - 5 Oct
+    ("2020-10-05T23:59:00+02:00", "2020-07"),
+    ("2020-10-06T10:00:00+00:00", "2021-01"),
+    ("2021-01-02T10:00:00+00:00", "2021-01"),  # before it opens (4 January): the next
+    ("2021-02-01T10:00:00+00:00", "2021-01"),  # deadline Monday 1 February 2021
+    ("2021-02-01T23:30:00+01:00", "2021-01"),
+    ("2021-02-02T10:00:00+00:00", "2021-07"),
+    ("2018-08-20T10:00:00+00:00", "2019-01"),  # the early deadline, 17 August 2018
+    ("2024-08-31T10:00:00+00:00", "2025-01"),  # closed Friday 30 August 2024
+    ("2025-02-03T10:00:00+00:00", "2025-01"),  # deadline Monday 3 February 2025
+    ("2025-06-05T10:00:00+00:00", "2025-07"),  # the Club World Cup window, 1-10 June
+    ("2025-06-20T10:00:00+00:00", "2025-07"),
     ("2026-11-20T10:00:00+00:00", "2027-01"),
     ("2026-12-31T23:00:00+00:00", "2027-01"),
     ("2027-01-15T10:00:00+00:00", "2027-01"),
     ("2027-01-31T23:59:00+00:00", "2027-01"),
-    ("2027-02-01T00:00:00+00:00", "2027-07"),
+    # approximate (closing 1 September 2026, 1 February 2027): deadline days count
+    ("2026-09-01T10:00:00+00:00", "2026-07"),
+    ("2026-09-02T10:00:00+00:00", "2027-01"),
+    ("2027-02-01T00:00:00+00:00", "2027-01"),
+    ("2027-02-02T00:00:00+00:00", "2027-07"),
+    # after the file's last window, the month rule of the UTC date
     ("2027-05-10T10:00:00+00:00", "2027-07"),
     ("2027-08-31T22:00:00+00:00", "2027-07"),
-    # 00:30 in Rome on 1 September is still 31 August in UTC: summer
-    ("2027-09-01T00:30:00+02:00", "2027-07"),
+    ("2027-09-01T00:30:00+02:00", "2027-07"),  # still 31 August in UTC
     ("2027-09-01T03:00:00+02:00", "2028-01"),
+    ("2028-01-20T10:00:00+00:00", "2028-01"),
+    ("2028-02-01T00:00:00+00:00", "2028-07"),
+    # and before the first (summer 2010)
+    ("2009-09-15T10:00:00+00:00", "2010-01"),
+    ("2010-03-15T10:00:00+00:00", "2010-07"),
 ])
 def test_window_rule(published: str, window: str) -> None:
     assert window_of(dt.datetime.fromisoformat(published)) == window
+
+
+# Dates stated as facts in the brief of issue 14: (opens, closes) of the window proper.
+KNOWN_WINDOWS = {
+    "2018-07": ("2018-07-01", "2018-08-17"),
+    "2019-07": ("2019-07-01", "2019-09-02"),
+    "2020-07": ("2020-09-01", "2020-10-05"),
+    "2021-01": ("2021-01-04", "2021-02-01"),
+    "2021-07": ("2021-07-01", "2021-08-31"),
+    "2022-07": ("2022-07-01", "2022-09-01"),
+    "2023-07": ("2023-07-01", "2023-09-01"),
+    "2024-07": ("2024-07-01", "2024-08-30"),
+    "2025-01": ("2025-01-02", "2025-02-03"),
+    "2025-07": ("2025-07-01", "2025-09-01"),
+}
+
+
+def test_windows_file_is_complete_in_order_and_apart() -> None:
+    raw = yaml.safe_load(WINDOWS_DATA.read_text(encoding="utf-8"))["windows"]
+    windows = default_windows().windows
+    ids = [w.id for w in windows]
+    assert [entry["id"] for entry in raw] == ids
+    # every window, summer 2010 to winter 2027, once and in order
+    assert ids == [f"{year}-{month}" for year in range(2010, 2028) for month in ("01", "07")
+                   ][1:-1]
+    for entry in raw:  # each id's month matches its kind
+        assert entry["kind"] == {"01": "winter", "07": "summer"}[entry["id"][5:]], entry
+    for w in windows:
+        assert w.closes > w.opens, w
+        assert all(end < w.opens for _, end in w.also), w  # extra periods come first
+        if w.id.endswith("-01"):
+            assert (w.opens.month, w.closes.month) in {(1, 1), (1, 2)}, w
+        else:
+            assert w.opens.month in (7, 9) and w.closes.month in (8, 9, 10), w
+    periods = [period for w in windows for period in w.periods]
+    assert periods == sorted(periods)
+    for (_, end), (start, _) in itertools.pairwise(periods):
+        assert end < start  # none overlap, none touch
+    by_id = {w.id: w for w in windows}
+    for window_id, (opens, closes) in KNOWN_WINDOWS.items():
+        w = by_id[window_id]
+        assert (w.opens.isoformat(), w.closes.isoformat()) == (opens, closes), window_id
+        assert not w.approximate, window_id
+    assert by_id["2020-07"].periods[0] == (dt.date(2020, 7, 1), dt.date(2020, 8, 31))
+    assert by_id["2025-07"].periods[0] == (dt.date(2025, 6, 1), dt.date(2025, 6, 10))
+    assert by_id["2026-07"].approximate and by_id["2027-01"].approximate
+
+
+def test_windows_close_at_midnight_in_rome() -> None:
+    try:
+        rome = zoneinfo.ZoneInfo("Europe/Rome")
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone database")
+    for w in default_windows().windows:
+        midnight = dt.datetime.combine(w.closes + dt.timedelta(days=1), dt.time(), rome)
+        assert window_closes(w.id) == midnight
+        assert window_of(midnight - dt.timedelta(microseconds=1)) == w.id
+        assert window_of(midnight) != w.id
+    # outside the file: the end of the month rule's last month, in UTC
+    assert window_closes("2027-07") == dt.datetime(2027, 9, 1, tzinfo=dt.UTC)
+    assert window_closes("2009-01") == dt.datetime(2009, 2, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(("windows", "error"), [
+    ('[{id: "2020-07", kind: winter, opens: 2020-07-01, closes: 2020-08-31}]',
+     "does not match the id"),
+    ('[{id: "2020-07", kind: summer, opens: 2020-09-01, closes: 2020-08-31}]',
+     "must come after opens"),
+    ('[{id: "2020-01", kind: winter, opens: 2020-01-02, closes: 2020-01-31},'
+     ' {id: "2021-01", kind: winter, opens: 2021-01-04, closes: 2021-02-01}]',
+     "expected '2020-07'"),
+    ('[{id: "2020-01", kind: winter, opens: 2020-01-02, closes: 2020-07-31},'
+     ' {id: "2020-07", kind: summer, opens: 2020-07-01, closes: 2020-08-31}]',
+     "before '2020-01' closes"),
+    ('[{id: "2020-07", kind: summer, opens: 2020-07-01, closes: 2020-08-31, aproximate: true}]',
+     "unknown keys"),
+    ('[{id: "2020-07", kind: summer, opens: 2020-07-01, closes: "1 September"}]',
+     "must be a date"),
+])
+def test_a_bad_windows_file_is_refused(tmp_path: Path, windows: str, error: str) -> None:
+    path = tmp_path / "windows.yaml"
+    path.write_text(f"windows: {windows}\n", encoding="utf-8")
+    with pytest.raises(WindowDataError, match=error):
+        load_windows(path)
 
 
 def test_naive_publication_time_is_rejected() -> None:

@@ -1,7 +1,8 @@
 """Rumours: player identity, and claims grouped into one rumour per move.
 
 A rumour is a player to a destination club in a transfer window, whatever the articles
-call the player. Pure: no I/O, no clock. The map:
+call the player. Pure: no clock, and no I/O but reading the packaged windows file
+(data/windows.yaml, Serie A's real window dates) once. The map:
 
     values.py    ClaimRef in; Player, Rumour, Grouping, GroupingUpdate out; window rule
     names.py     folding names, and when two are one name (thresholds, examples)
@@ -13,7 +14,15 @@ call the player. Pure: no I/O, no clock. The map:
 
 from .grouper import Grouper, group_claims
 from .names import name_key
-from .values import ClaimRef, Grouping, GroupingUpdate, Player, Rumour, window_of
+from .values import (
+    ClaimRef,
+    Grouping,
+    GroupingUpdate,
+    Player,
+    Rumour,
+    window_closes,
+    window_of,
+)
 
 __all__ = [
     "ClaimRef",
@@ -24,5 +33,6 @@ __all__ = [
     "Rumour",
     "group_claims",
     "name_key",
+    "window_closes",
     "window_of",
 ]
