@@ -19,7 +19,9 @@ The model (docs/scoring.md gives the reasoning) works in log-odds:
   them; support reported after the latest collapse counts in full, so a rumour revives.
 * An official announcement (the club's own site, or "ufficiale" from a reliable origin)
   resolves the rumour as confirmed; a player who officially joins a club collapses his
-  other open rumours of that window; a window that closes unconfirmed expires them.
+  other open rumours of that window; a window that closes unconfirmed expires them (at
+  the end of its last day in Rome: `pipeline.rumours.window_closes`, from Serie A's real
+  dates in pipeline/rumours/data/windows.yaml).
 
 Everything is a function of the evidence and `as_of` only: sums and maxima over sets,
 ties broken by content, never by arrival order.
@@ -32,6 +34,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from pipeline.rumours.values import window_closes
 
 # Share of rumoured moves that happen: 12.7 % of 4,706 Transfermarkt rumours (2023-25)
 # were followed by the paid move, loans and free moves uncounted (research/outlets.md).
@@ -322,18 +326,6 @@ class RumourFacts:
     player_id: str
     window: str
     reports: tuple[Report, ...]
-
-
-def window_closes(window: str) -> dt.datetime:
-    """When a window ("2027-01", "2027-07") closes: 2 February / 2 September, UTC.
-
-    Serie A's deadlines fall on 1-3 February and 1-2 September; a day's slack keeps
-    deadline-day announcements inside their window.
-    """
-    year, month = (int(part) for part in window.split("-"))
-    if month == 1:
-        return dt.datetime(year, 2, 2, 23, 59, tzinfo=dt.UTC)
-    return dt.datetime(year, 9, 2, 23, 59, tzinfo=dt.UTC)
 
 
 def score_all(rumours: Iterable[RumourFacts], reliability: Mapping[str, float], *,

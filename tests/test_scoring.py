@@ -175,6 +175,23 @@ def test_rumours_decay_and_expire() -> None:
     assert (fresh.status, gone.status) == ("open", "expired")
 
 
+def test_a_window_expires_when_serie_a_closed_it() -> None:
+    """Summer 2020 ran to 5 October (COVID); summer 2019 closed on 2 September."""
+    at = dt.datetime(2020, 9, 10, tzinfo=dt.UTC)
+    covid = RumourFacts("r", "p", "2020-07", (Report(1, 1, "gamma", at, "agreement"),))
+
+    def status(facts: RumourFacts, as_of: dt.datetime) -> str:
+        return score_all([facts], RELIABILITY, as_of=as_of)["r"].status
+
+    assert status(covid, dt.datetime(2020, 10, 5, 21, 59, tzinfo=dt.UTC)) == "open"
+    assert status(covid, dt.datetime(2020, 10, 5, 22, 0, tzinfo=dt.UTC)) == "expired"
+    at = dt.datetime(2019, 8, 30, tzinfo=dt.UTC)
+    summer = RumourFacts("r", "p", "2019-07", (Report(1, 1, "gamma", at, "agreement"),))
+    late_on_deadline_day = dt.datetime.fromisoformat("2019-09-02T23:30:00+02:00")
+    assert status(summer, late_on_deadline_day) == "open"
+    assert status(summer, dt.datetime(2019, 9, 3, 8, 0, tzinfo=dt.UTC)) == "expired"
+
+
 @settings(max_examples=examples(50))
 @given(reports(stages=POSITIVE))
 def test_reports_from_the_future_are_ignored(rs: list[Report]) -> None:
