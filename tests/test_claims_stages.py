@@ -158,3 +158,8 @@ def test_headline_verbs_of_a_target():
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]
+
+
+def test_a_club_pushing_for_a_player_is_in_talks_a_director_pushing_for_a_deal_is_not():
+    assert [c.stage for c in stage_cues("La Fiorentina spinge per Bianchi")] == ["talks"]
+    assert stage_cues("a spingere per l'operazione sarebbe il direttore sportivo") == []

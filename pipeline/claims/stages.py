@@ -52,7 +52,8 @@ _CUES: dict[str, str] = {
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
     # "la Fiorentina spinge per Fabbian", "affare avviato"
-    r"\bsping(?:e|ono|ere)\s+per\b|(?:affare|operazione) avviat[oa]",
+    r"\bsping(?:e|ono)\s+per\s+(?:(?:il|lo|la|l')\s*)?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"(?:affare|operazione) avviat[oa]",
     "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
     r"affonda(?:to)? il colpo|"

@@ -179,7 +179,8 @@ def _claim(c: ClaimRow) -> Claim:
     return Claim(player=c.player, player_key=c.player_key, to_club=c.to_club,
                  from_club=c.from_club, stage=c.stage, fee_eur=c.fee_eur,
                  fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
-                 hedged=c.hedged, evidence=tuple(c.evidence))
+                 hedged=c.hedged, evidence=tuple(c.evidence), player_ref=c.player_ref,
+                 from_inferred=c.from_inferred)
 
 
 def _when(value: object) -> dt.datetime:

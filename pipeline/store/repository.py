@@ -324,7 +324,8 @@ class Store(RumourStore):
                     player=r.player, player_key=r.player_key, to_club=r.to_club,
                     from_club=r.from_club, stage=r.stage, fee_eur=r.fee_eur,
                     fee_max_eur=r.fee_max_eur, deal=r.deal, cites=r.cites,
-                    cites_id=r.cites_id, hedged=r.hedged, evidence=tuple(r.evidence)))
+                    cites_id=r.cites_id, hedged=r.hedged, evidence=tuple(r.evidence),
+                    player_ref=r.player_ref, from_inferred=r.from_inferred))
         return out
 
     def article_count(self) -> int:
@@ -342,7 +343,8 @@ def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
         article_id=article_id, position=i, player=c.player, player_key=c.player_key,
         from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
         fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
-        hedged=c.hedged, evidence=list(c.evidence),
+        hedged=c.hedged, evidence=list(c.evidence), player_ref=c.player_ref,
+        from_inferred=c.from_inferred,
     ) for i, c in enumerate(claims))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -170,6 +171,8 @@ class ClaimRow(Base):
     cites_id: Mapped[str | None] = mapped_column(String(64))
     hedged: Mapped[bool] = mapped_column(Boolean)
     evidence: Mapped[list[str]] = mapped_column(JSON)
+    player_ref: Mapped[int | None] = mapped_column(Integer, index=True)  # registry id
+    from_inferred: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class PlayerRow(Base):
