@@ -289,3 +289,14 @@ def test_a_match_opponent_is_no_buyer():
         "Sassuolo ha esaltato ancor di più il suo inizio di stagione.",
     )
     assert [c.to_club for c in claims] == []
+
+
+def test_a_lowercase_foreign_particle_opens_a_surname():
+    # "de Vrij", "van Dijk": the particle belongs to the name (Italian "di"/"da" do not)
+    from pipeline.claims.players import find_people
+    from pipeline.claims.sentences import split_article
+
+    people = find_people(split_article("Lecce, idea de Vries: piace anche van Berg", ""))
+    assert sorted(p.display for p in people) == ["de Vries", "van Berg"]
+    people = find_people(split_article("Lecce, piace la moglie di Bianchi", ""))
+    assert [p.display for p in people] == ["Bianchi"]

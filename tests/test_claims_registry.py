@@ -190,3 +190,12 @@ def test_a_dream_come_true_is_no_transfer_target():
 
     assert stage_cues("Realizzato un sogno che avevo da piccolo") == []
     assert [c.stage for c in stage_cues("Sogno Bianchi per il Lecce")] == ["interest"]
+
+
+def test_an_agent_speaking_for_him_makes_a_footballer_of_a_shared_surname(registry):
+    # "Rossi per il dopo Bianchi, parla l'agente: «...»": a person with an agent is a player
+    # ("Ferretti" alone fits three players, none tied to the Sassuolo: not enough without the
+    # agent)
+    found = claims(registry, "Ferretti per il dopo de Vries, parla l'agente: «Piace al Sassuolo»")
+    assert [(c.player, c.to_club, c.stage) for c in found] == [("Ferretti", "sassuolo", "interest")]
+    assert claims(registry, "Ferretti per il dopo de Vries: «Piace al Sassuolo»") == []

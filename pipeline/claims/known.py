@@ -74,10 +74,11 @@ _TARGETED = re.compile(
     r"wants?|targets?|eyes?|in talks with|bid for|move for|sign|signing of|race for))\s+$",
     re.IGNORECASE,
 )
-# the article goes on about him by role: "... per Ian Rossi. L'attaccante classe 2007 ..."
+# the article goes on about him by role, or about his agent: "... per Ian Rossi.
+# L'attaccante classe 2007 ...", "Rossi per il dopo Bianchi, parla l'agente"
 _ROLE_ANAPHOR = re.compile(
-    rf"\b(?:il|lo|la|l'|dell'|del|della|al|all'|sull'|sul|per l'|per il|the)\s*(?:{_ROLE}|"
-    rf"{_EN_ROLE}|classe\s+\d{{4}})\b",
+    rf"\b(?:il|lo|la|l'|dell'|del|della|al|all'|sull'|sul|per l'|per il|the|his)\s*(?:{_ROLE}|"
+    rf"{_EN_ROLE}|classe\s+\d{{4}}|agente|ag\.|procuratore|entourage|agent)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -147,7 +148,9 @@ def identify(
     """person.key -> what the registry (and the text) say of that person."""
     article_clubs = {m.club_id for m in clubs if m.club_id}
     nationalities = set(epithets(article.text, 0, len(article.text)))
-    starts = sorted((m.start, p.key) for p in people if not p.staff for m in p.mentions)
+    starts = sorted(
+        (m.start, p.key) for p in people if not p.staff for m in p.mentions if not m.passing
+    )
     out: dict[str, Known] = {}
     for person in people:
         presented = any(
@@ -225,6 +228,8 @@ def _identify(
             score += 3  # "Bonucci chiama Vidal: il cileno ..." is the Chilean Vidal
         if club:
             score += 1  # plays in a league voci follows
+        if registry.clubs_of(p) & article_clubs - {club}:
+            score += 1  # the article names a club of his career
         if registry.played_in_italy(p):
             score += 1  # the Italian press's namesake of choice: one who played in Italy
         age = p.age_on(day or dt.date.today())

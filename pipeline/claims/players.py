@@ -52,6 +52,9 @@ _NAME_TOKEN = re.compile(r"[^\W\d_][\w']*")
 _PARTICLES = frozenset(
     {"de", "di", "da", "van", "von", "der", "den", "dos", "das", "do", "ter", "te", "el", "bin"}
 )
+# Lowercase particles that open a foreign surname ("de Vrij", "van Dijk", "de Ligt");
+# Italian "di" and "da" are left out: mid-sentence they are prepositions ("la moglie di Rossi").
+_LEADING_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "ten", "dos", "das", "du"})
 _ELIDED = re.compile(r"^(?:l|dell|all|dall|nell|sull|un|quell|quest|c|s|n|sant|po)'", re.IGNORECASE)
 _INITIAL_BEFORE = re.compile(r"(?:^|[.!?«\"“:;–—(]\s*|\n\s*)$")
 # Italian puts no article before a person's name: "il Charlton", "dal Cholo" are not people
@@ -197,6 +200,7 @@ def _runs(article: Article, blocked: set[int]) -> list[list[tuple[int, int]]]:
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     pending_particle = False
+    lead: tuple[int, int] | None = None  # "de Vrij", "van Dijk": a particle opening a name
     last_end = -1
     for m in _NAME_TOKEN.finditer(text):
         start, end = m.start(), m.end()
@@ -212,8 +216,13 @@ def _runs(article: Article, blocked: set[int]) -> list[list[tuple[int, int]]]:
             if not joined and current:
                 runs.append(current)
                 current = []
+            if not current and lead is not None and gap == " ":
+                current.append(lead)
             current.append((start, end))
             pending_particle = False
+            lead = None
+        elif not current and word in _LEADING_PARTICLES and start not in blocked:
+            lead = (start, end)
         elif current and word.lower() in _PARTICLES and gap == " " and not pending_particle:
             pending_particle = True
             last_end = end
@@ -223,6 +232,7 @@ def _runs(article: Article, blocked: set[int]) -> list[list[tuple[int, int]]]:
                 runs.append(current)
             current = []
             pending_particle = False
+            lead = None
         last_end = end
     if current:
         runs.append(current)

@@ -35,6 +35,9 @@ _CUES: dict[str, str] = {
     r"fare sul serio|fanno sul serio|stann?o valutando|starebbe(?:ro)? valutando|"
     r"\bcandidat\w*|(?:primo|nuovo) nome|radar|osservat[oi] speciale|profilo (?:ideale|giusto)|"
     r"\bassalto\b|torn\w* di moda|corteggiament\w*|farsi sotto|sul taccuino|individuat[oi]|"
+    # fan sites' phrasing: "nell'occhio di Mirabelli", "la Juventus si allontana" (the
+    # rumour lives on, cooling)
+    r"nell'occhio (?:di|del|della|dei)\b|\bsi allontan(?:a|ano)\b|"
     # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
     # "il Milan piomba su Rossi"
     r"\b(?:vuole|vogliono|rivogliono) (?:(?:il|lo|la|l') ?)?(?-i:(?=[A-ZÀ-Þ]))|"
@@ -317,8 +320,22 @@ def is_hedged(text: str) -> bool:
     return any(not _NOT_HEDGES.fullmatch(f) for f in found)
 
 
+# Titles of match coverage: line-ups, squads called up, ratings, where to watch. Their
+# "rilancia", "sceglie", "punta su" speak of a team sheet, not of a transfer.
+_MATCH_TITLE = re.compile(
+    r"\b(?:probabili formazioni|formazioni ufficiali|le formazioni|la formazione|"
+    r"i convocati|convocati per|le pagelle|pagelle\b|dove vedere|dove vederla|in tv\b|"
+    r"in diretta|diretta live|highlights|tabellino|predicted line-?ups?|confirmed line-?ups?|"
+    r"player ratings)\b",
+    re.IGNORECASE,
+)
+
+
 def is_match_report(title: str, body: str) -> bool:
-    """Match reports name many players and say "salta" and "offerta" in other senses."""
-    return len(_MINUTE.findall(body)) >= 2 or bool(
-        _SCORELINE.search(title) and _MINUTE.search(body)
+    """Match reports name many players and say "salta" and "offerta" in other senses; a
+    title announcing line-ups, a squad call-up or ratings is match coverage too."""
+    return (
+        len(_MINUTE.findall(body)) >= 2
+        or bool(_SCORELINE.search(title) and _MINUTE.search(body))
+        or bool(_MATCH_TITLE.search(title))
     )
