@@ -33,6 +33,7 @@ def registry() -> Registry:
         _player(6, "Giorgio Amato", "2000-01-01", LECCE),
         _player(7, "Giorgio Basile", "2000-01-01", LECCE),
         _player(8, "Giorgio Conti", "2000-01-01", LECCE),
+        _player(9, "Dario Prestito", "2003-01-01", LECCE),
     )
     clubs = (
         ClubRow(GENOA, "Genoa Cricket and Football Club", "IT1", "Aldo Bianchini", 2024),
@@ -43,6 +44,7 @@ def registry() -> Registry:
     transfers = (
         TransferRow(1, dt.date(2019, 7, 1), EMPOLI, GENOA, 3_000_000, None, None),
         TransferRow(5, dt.date(2025, 1, 2), EMPOLI, TORINO, 0, None, None),
+        TransferRow(9, dt.date(2024, 8, 1), EMPOLI, LECCE, 0, None, None),  # a loan
     )
     return Registry(Dataset(players, clubs, transfers), default_clubs())
 
@@ -199,3 +201,12 @@ def test_an_agent_speaking_for_him_makes_a_footballer_of_a_shared_surname(regist
     found = claims(registry, "Ferretti per il dopo de Vries, parla l'agente: «Piace al Sassuolo»")
     assert [(c.player, c.to_club, c.stage) for c in found] == [("Ferretti", "sassuolo", "interest")]
     assert claims(registry, "Ferretti per il dopo de Vries: «Piace al Sassuolo»") == []
+
+
+def test_the_club_a_player_is_on_loan_at_buys_him_from_the_club_that_lent_him(registry):
+    # "il Lecce vuole riscattare X": his club of the day is the buyer of a buy-out
+    found = claims(registry, "Il Lecce vuole riscattare Dario Prestito", day="2024-12-01")
+    assert [(c.from_club, c.to_club, c.from_inferred) for c in found] == [
+        ("empoli", "lecce", True)]
+    # without a buy-out, his club of the day is no destination
+    assert claims(registry, "Il Lecce pensa a Dario Prestito", day="2024-12-01") == []

@@ -124,6 +124,8 @@ class Known:
     # club_then comes from the data's record of that day, not from a later snapshot (which
     # may already show the move the article is about)
     dated: bool = False
+    # the club he joined his club of that day from (a loanee's owner), when recorded
+    came_from: str | None = None
     # how many of the run's last words are his name, when words glued before it are not
     # ("Sogno Griezmann", "L'articolo Lucumí": 1); None when the whole run is
     name_words: int | None = None
@@ -242,7 +244,8 @@ def _identify(
     # one namesake stands out: by the article's own clues (a club, a nationality: 3), or by
     # playing in a followed league and having played in Italy when no other namesake does
     if unique and (best_score >= 2 or len(scored) == 1 and club is not None):
-        return Known(best, True, False, club, dated=registry.covers(day), name_words=name_words)
+        return Known(best, True, False, club, dated=registry.covers(day),
+                     came_from=registry.came_from(best, day), name_words=name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full
     # name is written, when the text speaks of him as a player or a transfer target

@@ -43,6 +43,8 @@ class Move:
 
 Moves = dict[tuple[str, str | None], Move]
 
+_BUY_OUT = re.compile(r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero|o)\b", re.IGNORECASE)
+
 
 def _stage(cues: list[tuple[int, Cue]]) -> tuple[str, list[int]]:
     current = [(pos, c) for pos, c in cues if not c.past] or cues
@@ -78,10 +80,19 @@ def claims_of(
         seller = ctx.seller.get(pkey)
         inferred = False
         ref, then = who.for_move(buyer, article_clubs) if who else (None, None)
+        said = " ".join(article.sentence_text(i) for i in sorted(move.sentences)) or (
+            article.sentence_text(ctx.sentence_of(move.first))
+        )
         if then is not None and buyer == then:
             if not (who and who.dated):
                 # the data is older than the story: he may be at the buyer because of it
                 then = None
+            elif _BUY_OUT.search(said) and who.player is ref:
+                # "la Salernitana vuole riscattare Kiyine": the club he is on loan at buys
+                # him from the club that lent him
+                then = None
+                if seller is None and who.came_from is not None:
+                    seller, inferred = who.came_from, True
             elif seller is None:
                 continue  # the club he played for that day is no destination
             else:

@@ -38,6 +38,8 @@ _CUES: dict[str, str] = {
     # fan sites' phrasing: "nell'occhio di Mirabelli", "la Juventus si allontana" (the
     # rumour lives on, cooling)
     r"nell'occhio (?:di|del|della|dei)\b|\bsi allontan(?:a|ano)\b|"
+    # buying out a player on loan: "la Salernitana vuole riscattare Kiyine"
+    r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero)\b|"
     # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
     # "il Milan piomba su Rossi"
     r"\b(?:vuole|vogliono|rivogliono) (?:(?:il|lo|la|l') ?)?(?-i:(?=[A-ZÀ-Þ]))|"

@@ -183,6 +183,16 @@ class Registry:
         tm = self.tm_club_on(player, day)
         return self.club_map.get(tm) if tm else None
 
+    def came_from(self, player: RegPlayer, day: dt.date | None) -> str | None:
+        """The voci id of the club he left for his club of that day (for a loanee, the
+        club that lent him), when the data records that move."""
+        moves = self._moves.get(player.id)
+        if not moves or day is None:
+            return None
+        i = bisect.bisect_right([m[0] for m in moves], day)
+        origin = moves[i - 1][1] if i else None
+        return self.club_map.get(origin) if origin else None
+
     def covers(self, day: dt.date | None) -> bool:
         """Whether the data's moves reach `day`: a club found for a later day (or for no
         day) is the player's last known club, which the story may be about leaving."""
