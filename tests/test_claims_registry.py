@@ -210,3 +210,13 @@ def test_the_club_a_player_is_on_loan_at_buys_him_from_the_club_that_lent_him(re
         ("empoli", "lecce", True)]
     # without a buy-out, his club of the day is no destination
     assert claims(registry, "Il Lecce pensa a Dario Prestito", day="2024-12-01") == []
+
+
+def test_the_data_date_ignores_moves_scheduled_ahead():
+    from pipeline.registry.index import data_date
+
+    summer = [dt.date(2025, 7, 1)] * 40 + [dt.date(2025, 6, 28)] * 5
+    scheduled = [dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2027, 6, 30)]
+    assert data_date(summer + scheduled, today=dt.date(2026, 12, 5)) == dt.date(2025, 7, 1)
+    assert data_date([dt.date(2024, 1, 2)], today=dt.date(2026, 12, 5)) == dt.date(2024, 1, 2)
+    assert data_date([], today=dt.date(2026, 12, 5)) is None

@@ -131,12 +131,7 @@ class Registry:
             self._moves[t.player_id].append((t.date, t.from_club_id, t.to_club_id))
         for moves in self._moves.values():
             moves.sort(key=lambda m: m[0])
-        # the data's day: its latest move that is not a scheduled one (loan ends, future
-        # free agents are dated ahead)
-        today = dt.date.today()
-        self.as_of: dt.date | None = max(
-            (t.date for t in dataset.transfers if t.date <= today), default=None
-        )
+        self.as_of: dt.date | None = data_date([t.date for t in dataset.transfers])
         self.coaches: dict[str, Coach] = {}
         for c in dataset.clubs:
             if c.coach:
@@ -226,6 +221,20 @@ class Registry:
         out = {self.club_map.get(c) for m in self._moves.get(player.id, ()) for c in m[1:] if c}
         out.add(player.club)
         return {c for c in out if c}
+
+
+def data_date(dates: list[dt.date], today: dt.date | None = None) -> dt.date | None:
+    """The day a transfers table was taken: its latest busy day. The table also lists
+    moves scheduled ahead (loans ending, contracts starting next summer), a handful per day
+    at most, which say nothing of how recent the data is: the latest day with at least 10
+    moves in the week up to it, not after today."""
+    today = today or dt.date.today()
+    ordered = sorted(d for d in dates if d <= today)
+    for i in range(len(ordered) - 1, -1, -1):
+        week = bisect.bisect_left(ordered, ordered[i] - dt.timedelta(days=6))
+        if i - week + 1 >= 10:
+            return ordered[i]
+    return ordered[-1] if ordered else None
 
 
 def link_clubs(dataset: Dataset, clubs: ClubIndex) -> dict[int, str | None]:
