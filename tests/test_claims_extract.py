@@ -300,3 +300,14 @@ def test_a_lowercase_foreign_particle_opens_a_surname():
     assert sorted(p.display for p in people) == ["de Vries", "van Berg"]
     people = find_people(split_article("Lecce, piace la moglie di Bianchi", ""))
     assert [p.display for p in people] == ["Bianchi"]
+
+
+def test_a_list_round_up_heads_each_paragraph_with_player_dash_club():
+    # "Rossi-Lecce: ..." opening a paragraph of a list-style round-up names the move
+    claims = extract_claims(
+        "Le trattative degli ultimi giorni",
+        "Siamo alle ultime ore del mercato.\n\nHøjlund-Napoli: i campioni d'Italia sono in "
+        "chiusura per il giocatore.\n\nVardy-Cremonese: l'inglese sta trattando.",
+    )
+    assert {(c.player_key, c.to_club) for c in claims} >= {
+        ("rasmus hojlund", "napoli"), ("jamie vardy", "cremonese")}

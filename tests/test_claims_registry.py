@@ -220,3 +220,20 @@ def test_the_data_date_ignores_moves_scheduled_ahead():
     assert data_date(summer + scheduled, today=dt.date(2026, 12, 5)) == dt.date(2025, 7, 1)
     assert data_date([dt.date(2024, 1, 2)], today=dt.date(2026, 12, 5)) == dt.date(2024, 1, 2)
     assert data_date([], today=dt.date(2026, 12, 5)) is None
+
+
+def test_his_club_in_data_older_than_the_story_gives_the_from_club_only(registry):
+    # Luca Ferretti has no recorded move; the data (January 2025) has him at the Lecce. A
+    # later story of a move to the Lecce is kept (a loan may have ended, he may have left
+    # and be coming back): the data cannot say, so it says nothing of the from-club
+    assert rows(claims(registry, "Il Lecce pensa a Luca Ferretti", day="2026-03-01")) == [
+        ("Luca Ferretti", None, "lecce")]
+    assert rows(claims(registry, "Il Genoa pensa a Luca Ferretti", day="2026-03-01")) == [
+        ("Luca Ferretti", "lecce", "genoa")]
+
+
+def test_two_known_names_joined_by_a_dash_are_two_players(registry):
+    # "Ferretti-Quintero" is no double-barrelled name when the registry knows each half
+    # and not the whole: a swap or a pairing of two players
+    found = claims(registry, "Scambio Marco Ferretti-Quintero tra Genoa e Torino: contatti avviati")
+    assert {c.player_ref for c in found} == {1, 5}

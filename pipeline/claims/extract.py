@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Claim
 from .buyers import buyers_for
-from .clubs import ClubIndex, default_clubs, find_clubs
+from .clubs import ClubIndex, ClubMention, default_clubs, find_clubs
 from .context import Context
 from .direction import BUYER
 from .fees import Fee, find_fees
@@ -86,7 +86,7 @@ def extract_claims(
         if not p.staff
         and known[p.key].footballer
         and not known[p.key].staff
-        and _is_transfer_subject(article, p)
+        and _is_transfer_subject(article, p, mentions)
     ]
     ctx = Context(
         article,
@@ -111,7 +111,19 @@ _TRANSFER_POSITION = re.compile(
 )
 
 
-def _is_transfer_subject(article: Article, person: Person) -> bool:
+def clubs_after_dash(article: Article, clubs: Sequence[ClubMention]) -> set[int]:
+    """Ends of names followed by a dash and a club: "Rossi-Milan"."""
+    out = set()
+    for c in clubs:
+        dash = re.search(r"[-–]\s*$", article.text[max(0, c.start - 3) : c.start])
+        if dash:
+            out.add(c.start - (len(article.text[max(0, c.start - 3) : c.start]) - dash.start()))
+    return out
+
+
+def _is_transfer_subject(
+    article: Article, person: Person, clubs: Sequence[ClubMention] = ()
+) -> bool:
     """A player named once, in passing, is not the subject of a move ("dare respiro a
     Kean"): keep those in the title, named twice, or named where a move is spoken of."""
     mentions = [m for m in person.mentions if not m.passing]
@@ -125,6 +137,9 @@ def _is_transfer_subject(article: Article, person: Person) -> bool:
     if _TRANSFER_POSITION.search(before) or re.match(
         r"\s*(?:del|dello|della|dell'|dei|al|alla|all')\b", after
     ):
+        return True
+    # the market's formula "Højlund-Napoli:" heading a paragraph of a list-style round-up
+    if m.end in clubs_after_dash(article, clubs):
         return True
     clause = next((c for c in article.clauses if c.start <= m.start < c.end), None)
     return bool(clause and stage_cues(article.text[clause.start : clause.end]))

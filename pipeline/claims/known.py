@@ -121,8 +121,8 @@ class Known:
     club_then: str | None  # his club on the article's day (voci id), when identified
     # when the name fits several footballers: each, with his club on the article's day
     options: tuple[tuple[RegPlayer, str | None], ...] = ()
-    # club_then comes from the data's record of that day, not from a later snapshot (which
-    # may already show the move the article is about)
+    # club_then is known to precede the story: from a recorded move, or data older than
+    # the story (not a later snapshot, which may already show the move it is about)
     dated: bool = False
     # the club he joined his club of that day from (a loanee's owner), when recorded
     came_from: str | None = None
@@ -244,7 +244,7 @@ def _identify(
     # one namesake stands out: by the article's own clues (a club, a nationality: 3), or by
     # playing in a followed league and having played in Italy when no other namesake does
     if unique and (best_score >= 2 or len(scored) == 1 and club is not None):
-        return Known(best, True, False, club, dated=registry.covers(day),
+        return Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
                      came_from=registry.came_from(best, day), name_words=name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full

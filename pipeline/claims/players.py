@@ -271,7 +271,7 @@ def find_people(
         mid_words.update(fold(w) for w in text[s:e].replace("-", " ").split()[1:])
     mentions: list[NameMention] = []
     for s, e in raw:
-        for part_start, part_end in _split_hyphens(text, s, e, raw):
+        for part_start, part_end in _split_hyphens(text, s, e, raw, is_footballer):
             part = text[part_start:part_end]
             tokens = tuple(fold(part).replace("-", " ").split())
             if not tokens:
@@ -338,12 +338,29 @@ def _pass_along_lists(text: str, mentions: list[NameMention]) -> None:
             current.passing = True
 
 
-def _split_hyphens(text: str, s: int, e: int, raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ "Koopmeiners-Éderson" is two players when each side also stands alone somewhere;
+def _split_hyphens(
+    text: str,
+    s: int,
+    e: int,
+    raw: list[tuple[int, int]],
+    is_footballer: Callable[[str], bool] | None = None,
+) -> list[tuple[int, int]]:
+    """ "Koopmeiners-Éderson" is two players when each side also stands alone somewhere,
+    or when the registry knows each side and not the whole ("Dovbyk-Gimenez");
     "Milinković-Savić" is one surname."""
     surface = text[s:e]
     if "-" not in surface:
         return [(s, e)]
+    if (
+        is_footballer
+        and not is_footballer(surface)
+        and all(piece.strip() and is_footballer(piece) for piece in surface.split("-"))
+    ):
+        parts, pos = [], s
+        for piece in surface.split("-"):
+            parts.append((pos, pos + len(piece)))
+            pos += len(piece) + 1
+        return parts
     elsewhere = {fold(text[a:b]) for a, b in raw if "-" not in text[a:b]}
     parts, pos = [], s
     for piece in surface.split("-"):

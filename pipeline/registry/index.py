@@ -188,15 +188,19 @@ class Registry:
         origin = moves[i - 1][1] if i else None
         return self.club_map.get(origin) if origin else None
 
-    def covers(self, day: dt.date | None) -> bool:
-        """Whether the data's moves reach `day`: a club found for a later day (or for no
-        day) is the player's last known club, which the story may be about leaving."""
-        return day is not None and self.as_of is not None and day <= self.as_of
+    def is_before_the_story(self, player: RegPlayer, day: dt.date | None) -> bool:
+        """Whether his club of `day` comes from a recorded move at or before that day, so
+        that it surely precedes the story. His current club may not: for a story older
+        than the data it may already show the move the story is about, and for a newer one
+        he may have moved since (a loan ended, a late deal)."""
+        if day is None or self.as_of is None or day > self.as_of:
+            return False
+        return bool(self._moves.get(player.id))
 
     def tm_club_on(self, player: RegPlayer, day: dt.date | None) -> int | None:
         moves = self._moves.get(player.id)
-        if day is None:
-            return player.tm_club
+        if day is None or (self.as_of is not None and day >= self.as_of):
+            return player.tm_club  # the data's own word on where he is, newest of all
         if not moves:
             # no recorded move: his current club holds for the data's last season, not for
             # years before it (the data may simply not cover his moves back then)
