@@ -79,10 +79,17 @@ def _sources(settings: Settings) -> Sources:
 
 
 def _store(settings: Settings, *, migrate: bool = True) -> Store:
+    """The store, with the player registry it holds (its last import) made the one claims
+    are read with."""
+    from pipeline.registry import load_active
+
     try:
-        return Store(settings.db_url, migrate=migrate)
+        store = Store(settings.db_url, migrate=migrate)
     except StoreError as exc:
         raise ConfigError(str(exc)) from None
+    if migrate:
+        load_active(store)
+    return store
 
 
 @cli.command()
@@ -475,6 +482,89 @@ def run(settings: Settings, tick: float, host_delay: float | None, timeout: floa
     except StoreError as exc:
         raise ConfigError(str(exc)) from None
     sys.exit(result.exit_code)
+
+
+@cli.group()
+def registry() -> None:
+    """The player registry: who is a footballer, where he plays, who coaches.
+
+    \b
+    voci ships a snapshot of the CC0 transfermarkt-datasets tables (July 2025);
+    `voci registry import` refreshes it from a newer copy.
+    """
+
+
+@registry.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def registry_import(settings: Settings, sources: tuple[str, ...], as_json: bool) -> None:
+    """Import the transfermarkt-datasets tables (players, clubs, transfers).
+
+    \b
+    SOURCES are folders, files or http(s) URLs of the data set's CSV files, plain or
+    gzipped, in its full or reduced schema; a folder URL (ending in /) is read by the
+    usual file names, else by the links of its index page. Importing the same data again
+    changes nothing; stored claims and rumours are kept (`voci claims --reextract` reads
+    them again with the new registry). Exit code 2 names a source that cannot be read.
+    Example:
+      voci registry import ./transfermarkt-datasets/
+      voci registry import https://example.org/data/players.csv.gz https://example.org/data/clubs.csv.gz
+    """
+    from pipeline.claims import default_clubs
+    from pipeline.registry import DatasetError, load_active
+    from pipeline.registry.dataset import merge
+    from pipeline.registry.imports import read_sources
+    from pipeline.registry.index import link_clubs
+
+    try:
+        dataset = read_sources(list(sources))
+    except DatasetError as exc:
+        raise ConfigError(str(exc)) from None
+    with _store(settings) as store:
+        stored = store.registry_dataset()
+        # clubs are linked to voci's ids with every club known, stored or new: a file of
+        # players alone still finds its clubs
+        clubs = merge({"clubs": [list(stored.clubs) if stored else [], list(dataset.clubs)]})
+        links = link_clubs(clubs, default_clubs())
+        report = store.import_registry(dataset, links, source=" ".join(sources),
+                                       at=dt.datetime.now(dt.UTC))
+        load_active(store)
+    if as_json:
+        click.echo(json.dumps({"source": report.source, "read": report.read,
+                               "added": report.added, "changed": report.changed}, indent=2))
+        return
+    for table in ("players", "clubs", "transfers"):
+        click.echo(f"{table}: {report.read[table]:,} read, {report.added[table]:,} added, "
+                   f"{report.changed[table]:,} changed")
+    if not report.total_added and not report.total_changed:
+        click.echo("nothing changed: the registry already holds this data")
+
+
+@registry.command("status")
+@click.pass_obj
+def registry_status(settings: Settings) -> None:
+    """Which registry claims are read with: the last import, or the packaged snapshot.
+
+    \b
+    Example:
+      voci registry status
+    """
+    from pipeline.registry import active
+
+    with _store(settings) as store:
+        imports = store.registry_imports()
+        current = active()
+    if imports:
+        last = imports[-1]
+        click.echo(f"imported {last.at:%Y-%m-%d %H:%M} UTC from {last.source}")
+    else:
+        click.echo("the packaged snapshot (transfermarkt-datasets, July 2025); "
+                   "`voci registry import` refreshes it")
+    linked = sum(1 for c in current.club_map.values() if c)
+    click.echo(f"{len(current.players):,} players, {len(current.club_map):,} clubs "
+               f"({linked:,} linked to voci's clubs), data as of "
+               f"{current.as_of or 'unknown'}")
 
 
 def main() -> None:

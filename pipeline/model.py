@@ -180,3 +180,10 @@ class BoardRow:
     status: str
     scored_at: dt.datetime
     reason: str
+    # who the player is, from the player registry (None when the claims did not identify him)
+    player_ref: int | None = None
+    position: str | None = None
+    age: int | None = None
+    player_club: str | None = None  # his current club in the registry's data (voci id)
+    player_club_name: str | None = None
+    market_value_eur: int | None = None

@@ -108,3 +108,20 @@ def test_the_board_columns_are_the_documented_ones(corpus: CorpusServer, sqlite_
                             "fee_eur", "cites", "independent", "weight"]
     documented = (ROOT / "db" / "README.md").read_text()
     assert all(f"`{c}`" in documented for c in board + evidence)
+
+
+def test_the_board_says_who_each_known_player_is(corpus: CorpusServer, sqlite_url: str,
+                                                 fetch_config: FetchConfig) -> None:
+    # a fresh database knows the players through the packaged snapshot: the players the
+    # claims identify are stored with it, and the board joins them
+    with backfilled(sqlite_url, corpus, fetch_config) as store:
+        board = {r.player: r for r in store.board()}
+        evidence = rows(store, "SELECT player, from_club, from_inferred, player_ref "
+                               "FROM rumour_evidence", booleans=("from_inferred",))
+    mainoo = board["Kobbie Mainoo"]
+    assert mainoo.player_ref is not None and mainoo.position == "Central Midfield"
+    assert mainoo.age is not None and 18 <= mainoo.age <= 25
+    assert mainoo.player_club == "manchester-united"
+    assert all(r.player_ref is None or r.position for r in board.values())
+    assert any(inferred for _, _, inferred, _ in evidence)  # some from_club came from it
+    assert all(ref is not None for _, _, inferred, ref in evidence if inferred)

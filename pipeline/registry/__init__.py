@@ -38,6 +38,30 @@ def active() -> Registry:
     return _active if _active is not None else snapshot()
 
 
+def player_rows(ids: set[int]) -> list[dict]:
+    """registry_players rows for these ids, from the active registry (ids it does not know
+    are left out)."""
+    registry = active()
+    rows = []
+    for i in sorted(ids):
+        p = registry.players.get(i)
+        if p is None:
+            continue
+        rows.append({"id": p.id, "name": p.name, "date_of_birth": p.born, "position": p.position,
+                     "citizenship": p.citizenship, "club_id": p.tm_club, "club": p.club,
+                     "club_name": registry.club_names.get(p.tm_club) if p.tm_club else None,
+                     "market_value_eur": p.market_value_eur, "last_season": None})
+    return rows
+
+
+def load_active(store: object) -> Registry:
+    """Activate the registry of the store's last `voci registry import`, when it has one
+    (else the packaged snapshot stays active); the registry now active."""
+    dataset = store.registry_dataset()  # type: ignore[attr-defined]
+    activate(from_dataset(dataset) if dataset is not None else None)
+    return active()
+
+
 def activate(registry: Registry | None) -> None:
     """Read claims with this registry from now on (None: the packaged snapshot)."""
     global _active
@@ -45,4 +69,5 @@ def activate(registry: Registry | None) -> None:
 
 
 __all__ = ["Dataset", "DatasetError", "RegPlayer", "Registry", "activate", "active",
-           "from_dataset", "name_key", "read_dataset", "snapshot"]
+           "from_dataset", "load_active", "name_key", "player_rows", "read_dataset",
+           "snapshot"]

@@ -228,10 +228,10 @@ class Registry:
 
 
 def data_date(dates: list[dt.date], today: dt.date | None = None) -> dt.date | None:
-    """The day a transfers table was taken: its latest busy day. The table also lists
-    moves scheduled ahead (loans ending, contracts starting next summer), a handful per day
-    at most, which say nothing of how recent the data is: the latest day with at least 10
-    moves in the week up to it, not after today."""
+    """The day a transfers table was taken, roughly: its latest busy day (10 moves or more
+    in the week up to it), not after today. A stray date or a few moves scheduled ahead
+    do not make the data newer; a whole dump's worth of loans ending on one day does, so
+    a table of scheduled moves alone reads as newer than it is."""
     today = today or dt.date.today()
     ordered = sorted(d for d in dates if d <= today)
     for i in range(len(ordered) - 1, -1, -1):

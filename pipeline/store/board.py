@@ -198,4 +198,7 @@ def _board_row(r: Any) -> BoardRow:
         n_outlets=int(r["n_outlets"]), n_independent=int(r["n_independent"]),
         first_seen=_when(r["first_seen"]), last_seen=_when(r["last_seen"]),
         status=r["status"], scored_at=_when(r["scored_at"]), reason=r["reason"],
+        player_ref=r["player_ref"], position=r["position"],
+        age=None if r["age"] is None else int(r["age"]), player_club=r["player_club"],
+        player_club_name=r["player_club_name"], market_value_eur=r["market_value_eur"],
     )

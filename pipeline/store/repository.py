@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +29,7 @@ from pipeline.model import (
 from pipeline.sources import Sources
 from pipeline.store.board import RumourStore
 from pipeline.store.engine import ensure_schema, make_engine
+from pipeline.store.registry import RegistryStore
 from pipeline.store.tables import (
     ArticleLinkRow,
     ArticleRow,
@@ -36,6 +38,7 @@ from pipeline.store.tables import (
     LinkFailureRow,
     OutletRow,
     ParagraphRow,
+    RegistryPlayerRow,
 )
 
 
@@ -70,7 +73,7 @@ class FeedInfo:
     next_due_at: dt.datetime | None
 
 
-class Store(RumourStore):
+class Store(RumourStore, RegistryStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.engine = make_engine(url)
         if migrate:
@@ -339,6 +342,8 @@ def _feed_info(f: FeedRow) -> FeedInfo:
 
 
 def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
+    claims = list(claims)
+    _remember_players(s, {c.player_ref for c in claims if c.player_ref is not None})
     s.add_all(ClaimRow(
         article_id=article_id, position=i, player=c.player, player_key=c.player_key,
         from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
@@ -346,6 +351,19 @@ def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
         hedged=c.hedged, evidence=list(c.evidence), player_ref=c.player_ref,
         from_inferred=c.from_inferred,
     ) for i, c in enumerate(claims))
+
+
+def _remember_players(s: Session, refs: set[int]) -> None:
+    """The registry players claims name, stored when they are not yet (players of the
+    packaged snapshot), so the board can say who they are."""
+    if not refs:
+        return
+    from pipeline.registry import player_rows
+
+    known = set(s.scalars(select(RegistryPlayerRow.id).where(RegistryPlayerRow.id.in_(refs))))
+    rows = player_rows(refs - known)
+    if rows:
+        s.execute(insert(cast(Table, RegistryPlayerRow.__table__)), rows)
 
 
 def _publication_order(row: ArticleRow) -> tuple[dt.datetime, str]:

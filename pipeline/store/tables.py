@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -253,3 +254,63 @@ class EvidenceRow(Base):
     origin: Mapped[str] = mapped_column(String(200))
     independent: Mapped[bool] = mapped_column(Boolean)
     weight: Mapped[float] = mapped_column(Float)
+
+
+class RegistryPlayerRow(Base):
+    """A footballer of the player registry (transfermarkt id), as last imported."""
+
+    __tablename__ = "registry_players"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[str | None] = mapped_column(String(64))
+    citizenship: Mapped[str | None] = mapped_column(String(100))
+    club_id: Mapped[int | None] = mapped_column(Integer)  # current club, transfermarkt id
+    club: Mapped[str | None] = mapped_column(String(64))  # the same, as a voci club id
+    club_name: Mapped[str | None] = mapped_column(String(200))  # the data's name for it
+    market_value_eur: Mapped[int | None] = mapped_column(BigInteger)
+    last_season: Mapped[int | None] = mapped_column(Integer)
+
+
+class RegistryClubRow(Base):
+    """A club of the registry's data (transfermarkt id), linked to a voci club id."""
+
+    __tablename__ = "registry_clubs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    competition: Mapped[str | None] = mapped_column(String(16))
+    coach: Mapped[str | None] = mapped_column(String(200))
+    last_season: Mapped[int | None] = mapped_column(Integer)
+    club: Mapped[str | None] = mapped_column(String(64))  # voci club id, when linked
+
+
+class RegistryTransferRow(Base):
+    """A recorded move of a registry player."""
+
+    __tablename__ = "registry_transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_club_id: Mapped[int | None] = mapped_column(Integer)
+    to_club_id: Mapped[int | None] = mapped_column(Integer)
+    fee_eur: Mapped[int | None] = mapped_column(BigInteger)
+    from_club_name: Mapped[str | None] = mapped_column(String(200))
+    to_club_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class RegistryImportRow(Base):
+    """One `voci registry import`: when, from where, what it read and changed."""
+
+    __tablename__ = "registry_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(Text)
+    players: Mapped[int] = mapped_column(Integer)
+    clubs: Mapped[int] = mapped_column(Integer)
+    transfers: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
