@@ -383,6 +383,9 @@ def serve(sources: Sources, db_url: str, fetch_config: FetchConfig, *,
     """`voci run`: take the lock, open the store, tick until a signal. LockHeld if taken."""
     with daemon_lock(db_url) as lock, Store(db_url) as store:
         log.info("daemon lock held: %s", lock)
+        from pipeline.registry import load_active
+
+        load_active(store)  # claims are read with the store's imported registry, if any
         daemon = Daemon(sources, store, fetch_config, options=options)
         with stop_on_signals(daemon.stop):
             return daemon.run()

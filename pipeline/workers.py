@@ -68,7 +68,10 @@ class _Runtime:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from pipeline.registry import load_active
+
             self._store = Store(self.db_url)
+            load_active(self._store)  # claims read with the imported registry, if any
         return self._store
 
     def sources(self) -> Sources:
