@@ -74,6 +74,13 @@ def data_site():
                      headers={"Content-Type": "text/csv"})
         server.route("/listing/clubs-NEW.csv.gz", gzip.compress(CLUBS.encode()),
                      headers={"Content-Type": "application/gzip"})
+        # a folder with one usual name (clubs.csv) and the players under another: the index
+        server.route("/mixed/clubs.csv", CLUBS, headers={"Content-Type": "text/csv"})
+        server.route("/mixed/",
+                     '<a href="clubs.csv">c</a> <a href="players-2025-07-reduced.csv">p</a>',
+                     headers={"Content-Type": "text/html"})
+        server.route("/mixed/players-2025-07-reduced.csv", REDUCED_PLAYERS,
+                     headers={"Content-Type": "text/csv"})
         server.route("/nothing-here/", "<html><body>No data here.</body></html>",
                      headers={"Content-Type": "text/html"})
         server.route("/broken/players.csv", "player_id,name\nnot-a-number,Someone\n",
@@ -113,8 +120,9 @@ def test_a_folder_url_imports_the_full_schema_once_and_twice_changes_nothing(dat
     assert dataset.transfers[0].fee_eur == 8_500_000  # "8.500.000.000": the reduced format
 
 
-def test_an_index_page_lists_the_files_of_a_folder(data_site, sqlite_url):
-    code, out = voci("--db", sqlite_url, "registry", "import", data_site.url("/listing/"))
+@pytest.mark.parametrize("folder", ["/listing/", "/mixed/"])
+def test_an_index_page_lists_the_files_of_a_folder(data_site, sqlite_url, folder):
+    code, out = voci("--db", sqlite_url, "registry", "import", data_site.url(folder))
     assert code == 0, out
     assert "players: 1 read, 1 added, 0 changed" in out
     assert "clubs: 2 read, 2 added, 0 changed" in out

@@ -85,17 +85,20 @@ def _from_url(client: httpx.Client, url: str) -> list[tuple[str, bytes]]:
             if data is not None:
                 files.append((urljoin(url, candidate), data))
                 break
-    if files:
+    if any(table_of(unquote(u.rsplit("/", 1)[-1])) == "players" for u, _ in files):
         return files
+    # not the usual names (or not all of them): the files the folder's index page lists
     index = _get(client, url) or b""
     links = _Links()
     links.feed(index.decode("utf-8", "replace"))
+    fetched = {u for u, _ in files}
     found = sorted({urljoin(url, h) for h in links.hrefs
-                    if table_of(unquote(urlsplit(urljoin(url, h)).path.rsplit("/", 1)[-1]))})
-    if not found:
+                    if table_of(unquote(urlsplit(urljoin(url, h)).path.rsplit("/", 1)[-1]))}
+                   - fetched)
+    if not found and not files:
         raise DatasetError(f"{url}: neither players.csv(.gz) nor a page listing the "
                            "data set's CSV files")
-    return [(u, _get(client, u) or b"") for u in found]
+    return files + [(u, _get(client, u) or b"") for u in found]
 
 
 class _Links(HTMLParser):
