@@ -141,14 +141,14 @@ _BUYER_BEFORE = re.compile(
 )
 # English: "Real Madrid defender Rudiger", "Bologna's €40m striker Castro": the club he
 # plays for, written before his role and name
-_EN_ROLES = (
+EN_PLAYER_ROLES = (
     r"defender|centre-back|center-back|full-back|fullback|right-back|left-back|midfielder|"
     r"playmaker|winger|forward|striker|attacker|goalkeeper|keeper|star|captain|youngster|"
     r"wonderkid|talent|teenager|player"
 )
 _EN_SELLER_AFTER = re.compile(
     rf"^(?:'s|’s)?\s+(?:(?:€|£|\$)\d+(?:[.,]\d+)?m\s+|(?!(?:and|or|to|in|of|with)\b)[\w-]+\s+)?"
-    rf"(?:{_EN_ROLES})\s+(?-i:[A-ZÀ-Þ])",
+    rf"(?:{EN_PLAYER_ROLES})\s+(?-i:[A-ZÀ-Þ])",
     re.IGNORECASE,
 )
 # "al Bologna andrebbe Sohm", "alla Roma finirebbe Rossi": the club he would go to, named

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..registry.index import Registry, RegPlayer, name_key
 from .clubs import ClubMention
-from .direction import NATIONALITIES, PLAYER_ROLES, epithets
+from .direction import EN_PLAYER_ROLES, NATIONALITIES, PLAYER_ROLES, epithets
 from .players import Person
 from .sentences import Article
 
@@ -39,8 +39,7 @@ from .sentences import Article
 MIN_AGE, MAX_AGE = 15, 40
 
 _ROLE = rf"(?:{PLAYER_ROLES}|giovane|baby|under \d\d|talent\w*|promessa|gioiell\w*|esterno|ala)"
-_EN_ROLE = (r"(?:midfielder|striker|forward|defender|full-back|fullback|winger|goalkeeper|"
-            r"keeper|centre-back|center-back|playmaker|wonderkid|youngster|teenager|player)")
+_EN_ROLE = rf"(?:{EN_PLAYER_ROLES})"
 # "il centrocampista (classe 2006 | argentino | del Genoa)? NAME"
 _PRESENTED_BEFORE = re.compile(
     rf"(?:\b(?:{_ROLE})(?:\s+(?:{NATIONALITIES}|classe\s+\d{{4}}|class\s+\d{{4}}|"
