@@ -120,8 +120,9 @@ class Known:
     club_then: str | None  # his club on the article's day (voci id), when identified
     # when the name fits several footballers: each, with his club on the article's day
     options: tuple[tuple[RegPlayer, str | None], ...] = ()
-    # club_then is known to precede the story: from a recorded move, or data older than
-    # the story (not a later snapshot, which may already show the move it is about)
+    # club_then surely precedes the story: it comes from a recorded move at or before the
+    # story's day (a snapshot's current club may already show the move the story is about,
+    # or miss a move made since)
     dated: bool = False
     # the club he joined his club of that day from (a loanee's owner), when recorded
     came_from: str | None = None
