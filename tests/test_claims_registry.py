@@ -237,3 +237,11 @@ def test_two_known_names_joined_by_a_dash_are_two_players(registry):
     # and not the whole: a swap or a pairing of two players
     found = claims(registry, "Scambio Marco Ferretti-Quintero tra Genoa e Torino: contatti avviati")
     assert {c.player_ref for c in found} == {1, 5}
+
+
+def test_an_unknown_name_in_a_story_about_a_bench_is_a_coach(registry):
+    # "Esonero X, Y in pole per la panchina": a name the registry does not know as a
+    # footballer, where a team's bench is the subject, is a coach's
+    assert claims(registry, "Esonero al Lecce, Giorgio Valdarno in pole per la panchina") == []
+    assert rows(claims(registry, "Il Lecce pensa a Giorgio Valdarno")) == [
+        ("Giorgio Valdarno", None, "lecce")]

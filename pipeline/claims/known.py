@@ -73,6 +73,13 @@ _TARGETED = re.compile(
     r"wants?|targets?|eyes?|in talks with|bid for|move for|sign|signing of|race for))\s+$",
     re.IGNORECASE,
 )
+# a sentence about a team's bench: a person named there whom the registry does not know as
+# a footballer is a coach ("Esonero Montella, Paulo Sousa in pole per la panchina")
+_BENCH = re.compile(
+    r"\b(?:panchin\w*|esoner\w*|successor\w*|guida tecnica|"
+    r"nuov[oa] (?:allenatore|tecnico|mister|ct|guida)|head coach|new manager|sacked)",
+    re.IGNORECASE,
+)
 # the article goes on about him by role, or about his agent: "... per Ian Rossi.
 # L'attaccante classe 2007 ...", "Rossi per il dopo Bianchi, parla l'agente"
 _ROLE_ANAPHOR = re.compile(
@@ -165,8 +172,9 @@ def identify(
             or _paired_with_club(article, m.start, m.end, clubs)
             for m in person.mentions
         )
+        bench = any(_BENCH.search(_sentence_of(article, m.start)) for m in person.mentions)
         out[person.key] = _identify(
-            person, presented, targeted, article_clubs, nationalities, registry, day
+            person, presented, targeted, article_clubs, nationalities, registry, day, bench
         )
     return out
 
@@ -193,6 +201,7 @@ def _identify(
     nationalities: set[str],
     registry: Registry,
     day: dt.date | None,
+    bench: bool = False,
 ) -> Known:
     full_name = " ".join(person.tokens)
     candidates: list[tuple[RegPlayer, bool]] = []
@@ -205,8 +214,8 @@ def _identify(
             name_words = None if whole else len(name.split())
             break
     if not candidates:
-        if registry.is_coach(full_name):
-            return Known(None, False, True, None)
+        if registry.is_coach(full_name) or bench and not presented:
+            return Known(None, False, True, None)  # a coach, or a bench's candidate
         # a first name and a surname the registry does not know: a person, and in a
         # transfer story most likely a young or foreign player ("Ian Subiabre")
         named = len(person.tokens) >= 2 and person.tokens[0] in registry.first_names
@@ -295,6 +304,13 @@ def _paired_with_club(article: Article, start: int, end: int, mentions: list[Clu
         )
         for m in mentions
     )
+
+
+def _sentence_of(article: Article, offset: int) -> str:
+    for s in article.sentences:
+        if s.start <= offset < s.end:
+            return article.text[s.start : s.end]
+    return ""
 
 
 def _followed_by_role(article: Article, end: int, key: str, starts: list[tuple[int, str]]) -> bool:
