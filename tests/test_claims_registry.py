@@ -34,6 +34,7 @@ def registry() -> Registry:
         _player(7, "Giorgio Basile", "2000-01-01", LECCE),
         _player(8, "Giorgio Conti", "2000-01-01", LECCE),
         _player(9, "Dario Prestito", "2003-01-01", LECCE),
+        _player(10, "Toro", "1999-01-01", None, "Brazil"),  # a one-name footballer
     )
     clubs = (
         ClubRow(GENOA, "Genoa Cricket and Football Club", "IT1", "Aldo Bianchini", 2024),
@@ -44,7 +45,8 @@ def registry() -> Registry:
     transfers = (
         TransferRow(1, dt.date(2019, 7, 1), EMPOLI, GENOA, 3_000_000, None, None),
         TransferRow(5, dt.date(2025, 1, 2), EMPOLI, TORINO, 0, None, None),
-        TransferRow(9, dt.date(2024, 8, 1), EMPOLI, LECCE, 0, None, None),  # a loan
+        TransferRow(9, dt.date(2024, 8, 1), EMPOLI, LECCE, 0, None, None),  # a loan...
+        TransferRow(9, dt.date(2025, 6, 30), LECCE, EMPOLI, 0, None, None),  # ...back to Empoli
     )
     return Registry(Dataset(players, clubs, transfers), default_clubs())
 
@@ -245,3 +247,16 @@ def test_an_unknown_name_in_a_story_about_a_bench_is_a_coach(registry):
     assert claims(registry, "Esonero al Lecce, Giorgio Valdarno in pole per la panchina") == []
     assert rows(claims(registry, "Il Lecce pensa a Giorgio Valdarno")) == [
         ("Giorgio Valdarno", None, "lecce")]
+
+
+def test_a_loanee_is_sold_by_the_club_that_owns_him(registry):
+    # on loan at the Lecce from the Empoli: a move elsewhere is the Empoli's to make
+    found = claims(registry, "Il Genoa pensa a Dario Prestito", day="2024-12-01")
+    assert [(c.from_club, c.to_club, c.from_inferred) for c in found] == [
+        ("empoli", "genoa", True)]
+
+
+def test_a_fixture_of_a_club_nickname_and_a_club_names_no_player(registry):
+    # "Toro-Crotone": the Torino's nickname against the Crotone, whatever footballer is
+    # also called Toro
+    assert claims(registry, "Toro-Crotone, sorprende Valdarno") == []

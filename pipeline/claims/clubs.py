@@ -144,6 +144,10 @@ class ClubIndex:
     def name(self, club_id: str) -> str:
         return self.clubs[club_id].name
 
+    def is_form(self, text: str) -> bool:
+        """Whether text is one of the ways of writing a club (a name, a nickname, ...)."""
+        return fold(text.strip()) in self._forms
+
     def forms(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """Every surface form: (folded form, kind, club ids)."""
         return [(form, kind, ids) for form, (kind, ids, _) in self._forms.items()]

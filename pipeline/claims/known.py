@@ -133,6 +133,8 @@ class Known:
     dated: bool = False
     # the club he joined his club of that day from (a loanee's owner), when recorded
     came_from: str | None = None
+    # his owner when his club of that day is a loan: the club a move is made from
+    owner: str | None = None
     # how many of the run's last words are his name, when words glued before it are not
     # ("Sogno Griezmann", "L'articolo Lucumí": 1); None when the whole run is
     name_words: int | None = None
@@ -155,6 +157,7 @@ def identify(
     day: dt.date | None,
 ) -> dict[str, Known]:
     """person.key -> what the registry (and the text) say of that person."""
+    index = registry.clubs
     article_clubs = {m.club_id for m in clubs if m.club_id}
     nationalities = set(epithets(article.text, 0, len(article.text)))
     starts = sorted(
@@ -162,6 +165,14 @@ def identify(
     )
     out: dict[str, Known] = {}
     for person in people:
+        if all(
+            index.is_form(m.surface) and _dashed_to_club(article, m.start, m.end, clubs)
+            for m in person.mentions
+        ):
+            # "Toro-Crotone": a club's nickname against a club is a fixture, whatever
+            # footballer also carries the name
+            out[person.key] = Known(None, False, False, None)
+            continue
         presented = any(
             _presented(article, m.start, m.end, clubs)
             or _followed_by_role(article, m.end, person.key, starts)
@@ -254,7 +265,8 @@ def _identify(
     # playing in a followed league and having played in Italy when no other namesake does
     if unique and (best_score >= 2 or len(scored) == 1 and club is not None):
         return Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
-                     came_from=registry.came_from(best, day), name_words=name_words)
+                     came_from=registry.came_from(best, day),
+                     owner=registry.owner_on(best, day), name_words=name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full
     # name is written, when the text speaks of him as a player or a transfer target
@@ -295,8 +307,12 @@ def _paired_with_club(article: Article, start: int, end: int, mentions: list[Clu
     """The market's headline formula "Milan-Rossi", "Rossi-Milan". Only for names the
     registry knows: an unknown word paired with a club may be a club voci does not list
     ("Lazio-Benevento", a fixture)."""
+    return start < article.title_end and _dashed_to_club(article, start, end, mentions)
+
+
+def _dashed_to_club(article: Article, start: int, end: int, mentions: list[ClubMention]) -> bool:
     text = article.text
-    return start < article.title_end and any(
+    return any(
         m.club_id
         and (
             re.fullmatch(r"\s*[-–]\s*", text[m.end : start])

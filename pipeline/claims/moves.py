@@ -102,7 +102,8 @@ def claims_of(
                 if any(k == (pkey, buyer) for k in moves):
                     continue  # that move is claimed in its own right
         if seller is None and then is not None:
-            seller, inferred = then, True
+            # a loanee is sold by the club that owns him, not the one he is on loan at
+            seller, inferred = (who.owner if who and who.owner else then), True
         stage, stage_clauses = _stage(move.cues) if move.cues else ("interest", [])
         fee = _pick_fee(move, stage_clauses)
         evidence = tuple(article.sentence_text(i) for i in sorted(move.sentences)) or (

@@ -328,7 +328,7 @@ _MATCH_TITLE = re.compile(
     r"\b(?:probabili formazioni|formazioni ufficiali|le formazioni|la formazione|"
     r"i convocati|convocati per|le pagelle|pagelle\b|dove vedere|dove vederla|in tv\b|"
     r"in diretta|diretta live|highlights|tabellino|predicted line-?ups?|confirmed line-?ups?|"
-    r"player ratings)\b",
+    r"player ratings|top e flop|top & flop)\b",
     re.IGNORECASE,
 )
 

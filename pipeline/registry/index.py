@@ -178,6 +178,20 @@ class Registry:
         tm = self.tm_club_on(player, day)
         return self.club_map.get(tm) if tm else None
 
+    def owner_on(self, player: RegPlayer, day: dt.date | None) -> str | None:
+        """When his club of `day` is a loan - a recorded move there and, next, back to the
+        club he came from - that club, his owner (voci id); else None."""
+        moves = self._moves.get(player.id)
+        if not moves or day is None or (self.as_of is not None and day >= self.as_of):
+            return None
+        i = bisect.bisect_right([m[0] for m in moves], day) - 1
+        if i < 0 or i + 1 >= len(moves):
+            return None
+        (_, left, joined), (_, back_from, back_to) = moves[i], moves[i + 1]
+        if left and back_to == left and back_from == joined:
+            return self.club_map.get(left)
+        return None
+
     def came_from(self, player: RegPlayer, day: dt.date | None) -> str | None:
         """The voci id of the club he left for his club of that day (for a loanee, the
         club that lent him), when the data records that move."""
