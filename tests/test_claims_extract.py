@@ -311,3 +311,11 @@ def test_a_list_round_up_heads_each_paragraph_with_player_dash_club():
     )
     assert {(c.player_key, c.to_club) for c in claims} >= {
         ("rasmus hojlund", "napoli"), ("jamie vardy", "cremonese")}
+
+
+def test_a_listed_coach_named_with_a_middle_name_is_still_staff():
+    from pipeline.claims.players import find_people
+    from pipeline.claims.sentences import split_article
+
+    people = find_people(split_article("Lazio, piace Diego Pablo Simeone", ""))
+    assert [(p.display, p.staff) for p in people] == [("Diego Pablo Simeone", True)]

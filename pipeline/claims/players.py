@@ -447,9 +447,13 @@ def _flag_staff(article: Article, people: list[Person], lists: NameLists) -> Non
         r"^(?:[A-Z][\w'-]*|\w*(?:ross|ner|bianc|giall|azzurr|celest|viola|granata|blu|verd|"
         r"grigi|rosa|turc|ingles|tedesc|spagnol|frances|bavares|partenope)\w*)$"
     )
+    ends = {(n.split()[0], n.split()[-1]) for n in lists.people if len(n.split()) > 1}
     for person in people:
-        if person.key in lists.people or (
-            len(person.tokens) == 1 and person.tokens[0] in lists.people_surnames
+        if (
+            person.key in lists.people
+            or (len(person.tokens) == 1 and person.tokens[0] in lists.people_surnames)
+            # "Diego Pablo Simeone" is the listed Diego Simeone
+            or (len(person.tokens) > 2 and (person.tokens[0], person.tokens[-1]) in ends)
         ):
             person.staff = True
             continue
