@@ -319,3 +319,19 @@ def test_a_listed_coach_named_with_a_middle_name_is_still_staff():
 
     people = find_people(split_article("Lazio, piace Diego Pablo Simeone", ""))
     assert [(p.display, p.staff) for p in people] == [("Diego Pablo Simeone", True)]
+
+
+def test_a_match_opponent_named_anywhere_is_no_buyer_without_a_tie():
+    # a preview: the club named as the next opponent is not where a "sogna" sends him
+    claims = extract_claims(
+        "Bianchi, il Lecce ti teme",
+        "L'Atalanta lo sogna da anni. Il centrocampista Bianchi del Genoa è in gran forma. "
+        "Il prossimo avversario dei rossoblù è proprio l'Atalanta.",
+    )
+    assert [c.to_club for c in claims] == []
+    # a tie of player and club still makes a move: "Bianchi all'Atalanta"
+    claims = extract_claims(
+        "Bianchi all'Atalanta, c'è l'accordo",
+        "Il centrocampista Bianchi del Genoa. Il prossimo avversario del Genoa è l'Atalanta.",
+    )
+    assert [c.to_club for c in claims] == ["atalanta"]

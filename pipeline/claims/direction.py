@@ -24,9 +24,12 @@ from __future__ import annotations
 import re
 
 SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", "former", "neutral"
-OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "against Roma"
+OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "il prossimo
+# avversario è proprio l'Atalanta", "against Roma"
 _AGAINST = re.compile(
-    r"\b(?:contro|against|versus|vs\.?)\s*(?:(?:il|lo|la|l'|i|gli|le)\s*)?$", re.IGNORECASE
+    r"(?:\b(?:contro|against|versus|vs\.?)\s*|"
+    r"\b(?:avversari[oa]?|affront\w*)\b[^.;:]{0,40}?\s)(?:(?:il|lo|la|l'|i|gli|le)\s*)?$",
+    re.IGNORECASE,
 )
 
 _DEL = r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Claim
 from .clubs import ClubIndex
 from .context import Context
+from .direction import OPPONENT
 from .fees import Fee
 from .known import canonical_key, spelling
 from .relays import KnownSource, Relay, club_source
@@ -73,8 +74,13 @@ def claims_of(
     official_sources = club_source(known, index.lookup)
     claims: list[tuple[int, Claim]] = []
     article_clubs = {m.id for m in ctx.clubs}
+    # a club the article names as a match opponent ("il prossimo avversario è l'Atalanta")
+    # is a destination only where the text ties the player to it
+    opponents = {m.id for m in ctx.clubs if ctx.role(m, ctx.sentence_of(m.start))[0] == OPPONENT}
     for (pkey, buyer), move in moves.items():
         if buyer is None or buyer == ctx.seller.get(pkey) or not (move.cues or move.title_link):
+            continue
+        if buyer in opponents and not move.named_destination:
             continue
         who = ctx.known.get(pkey)
         seller = ctx.seller.get(pkey)
