@@ -214,14 +214,17 @@ def claims(settings: Settings, reextract: bool, as_json: bool, limit: int) -> No
 @cli.command("eval")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("-V", "--verbose", "verbose", is_flag=True,
+              help="Also each outlet's figures, and each article's missed and spurious claims.")
 @click.pass_obj
-def eval_command(settings: Settings, corpus_dir: Path, as_json: bool) -> None:
+def eval_command(settings: Settings, corpus_dir: Path, as_json: bool, verbose: bool) -> None:
     """Measure voci on a labelled corpus: serve it on loopback, run, compare with gold.
 
     \b
     Prints one figure a line. Articles may cite the journalists of the sources file.
     Example:
       voci eval tests/fixtures/corpus/dev-a
+      voci eval --verbose tests/fixtures/corpus/dev-b
     """
     from pipeline.evaluation import evaluate
 
@@ -234,6 +237,9 @@ def eval_command(settings: Settings, corpus_dir: Path, as_json: bool) -> None:
     else:
         for line in report.lines():
             click.echo(line)
+        if verbose:
+            for line in report.verbose_lines():
+                click.echo(line)
 
 
 @cli.command("score")

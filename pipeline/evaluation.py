@@ -168,17 +168,75 @@ def source_names(sources: Sources) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class ArticleDiff:
+    """What voci read wrong in one article: gold claims it missed, claims it made up."""
+
+    outlet: str
+    path: str
+    missed: tuple[str, ...]
+    spurious: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class EvalReport:
     corpus: str
     articles: int
     figures: tuple[Figure, ...]
+    # per outlet: (outlet id, claim precision, claim recall, claims made, gold claims)
+    outlets: tuple[tuple[str, float, float, int, int], ...] = ()
+    diffs: tuple[ArticleDiff, ...] = ()
 
     def lines(self) -> list[str]:
         return [f"corpus {self.corpus}", f"articles {self.articles}",
                 *(f.line() for f in self.figures)]
 
+    def verbose_lines(self) -> list[str]:
+        """Per-outlet figures, then each article's misses and spurious claims."""
+        out = [f"outlet {o} claim_precision {p:.3f} claim_recall {r:.3f} (made {n}, gold {g})"
+               for o, p, r, n, g in self.outlets]
+        for d in self.diffs:
+            out.append(f"article {d.outlet} {d.path}")
+            out += [f"  missed   {m}" for m in d.missed]
+            out += [f"  spurious {m}" for m in d.spurious]
+        return out
+
     def as_dict(self) -> dict[str, float]:
         return {f.name: round(f.value, 6) for f in self.figures}
+
+
+def _said(c: Claim | GoldClaim) -> str:
+    return f"{c.player}: {c.from_club or '?'} -> {c.to_club or '?'} [{c.stage}]"
+
+
+def article_diffs(predicted: Mapping[tuple[str, str], Sequence[Claim]],
+                  gold: Mapping[tuple[str, str], Sequence[GoldClaim]],
+                  matched: Sequence[tuple[Claim, GoldClaim]]) -> tuple[ArticleDiff, ...]:
+    hit_p = {id(p) for p, _ in matched}
+    hit_g = {id(g) for _, g in matched}
+    diffs = []
+    for key in sorted(set(predicted) | set(gold)):
+        missed = tuple(_said(g) for g in gold.get(key, ()) if id(g) not in hit_g)
+        spurious = tuple(_said(p) for p in predicted.get(key, ()) if id(p) not in hit_p)
+        if missed or spurious:
+            diffs.append(ArticleDiff(key[0], key[1], missed, spurious))
+    return tuple(diffs)
+
+
+def outlet_figures(predicted: Mapping[tuple[str, str], Sequence[Claim]],
+                   matched: Sequence[tuple[Claim, GoldClaim]],
+                   gold: Mapping[tuple[str, str], Sequence[GoldClaim]]
+                   ) -> tuple[tuple[str, float, float, int, int], ...]:
+    hit_p = {id(p) for p, _ in matched}
+    hit_g = {id(g) for _, g in matched}
+    out = []
+    for outlet in sorted({k[0] for k in predicted} | {k[0] for k in gold}):
+        made = [p for k, ps in predicted.items() if k[0] == outlet for p in ps]
+        wanted = [g for k, gs in gold.items() if k[0] == outlet for g in gs]
+        right_p = sum(id(p) in hit_p for p in made)
+        right_g = sum(id(g) in hit_g for g in wanted)
+        out.append((outlet, right_p / len(made) if made else 0.0,
+                    right_g / len(wanted) if wanted else 0.0, len(made), len(wanted)))
+    return tuple(out)
 
 
 def gold_independent(corpus_dir: Path, names: Mapping[str, str]) -> dict[str, int]:
@@ -290,4 +348,6 @@ def evaluate(corpus_dir: str | Path, *, journalists_from: Sources | None = None,
         if claim_id[id(p)] in rumour_of:
             matched_rumours.setdefault(g.move, []).append(rumour_of[claim_id[id(p)]])
     figures += score_moves(corpus_dir, matched_rumours, board, names)
-    return EvalReport(corpus_dir.name, len(articles), tuple(figures))
+    return EvalReport(corpus_dir.name, len(articles), tuple(figures),
+                      outlet_figures(predicted, matched, gold),
+                      article_diffs(predicted, gold, matched))

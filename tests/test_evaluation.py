@@ -89,3 +89,22 @@ def test_eval_on_the_dev_corpora_holds_the_floors(corpus: str) -> None:
     assert not above, f"{corpus}: above the ceiling (measured, ceiling): {above}"
     assert report.articles == len(yaml.safe_load(
         (CORPORA / corpus / "gold.yaml").read_text(encoding="utf-8"))["articles"])
+
+
+def test_verbose_eval_names_each_article_s_misses_and_spurious_claims():
+    from pipeline.evaluation import GoldClaim, article_diffs, outlet_figures
+    from pipeline.model import Claim
+
+    made = Claim(player="Rossi", player_key="rossi", to_club="lecce", from_club=None,
+                 stage="interest")
+    wrong = Claim(player="Marassi", player_key="marassi", to_club="genoa", from_club=None,
+                  stage="interest")
+    wanted = GoldClaim("m1", "Rossi", None, "lecce", "interest", None, None)
+    missed = GoldClaim("m2", "Bianchi", "empoli", "torino", "bid", None, None)
+    predicted = {("uno", "/a"): [made, wrong]}
+    gold = {("uno", "/a"): [wanted], ("uno", "/b"): [missed]}
+    diffs = article_diffs(predicted, gold, [(made, wanted)])
+    assert [(d.path, d.missed, d.spurious) for d in diffs] == [
+        ("/a", (), ("Marassi: ? -> genoa [interest]",)),
+        ("/b", ("Bianchi: empoli -> torino [bid]",), ())]
+    assert outlet_figures(predicted, [(made, wanted)], gold) == (("uno", 0.5, 0.5, 2, 2),)
