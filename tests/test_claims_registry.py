@@ -260,3 +260,23 @@ def test_a_fixture_of_a_club_nickname_and_a_club_names_no_player(registry):
     # "Toro-Crotone": the Torino's nickname against the Crotone, whatever footballer is
     # also called Toro
     assert claims(registry, "Toro-Crotone, sorprende Valdarno") == []
+
+
+def test_a_club_pair_deal_goes_to_the_club_he_does_not_play_for(registry):
+    # "Lecce-Torino, accordo per X": the text ties X to neither; he plays for the Torino
+    found = claims(registry, "Lecce-Torino, accordo di massima per Juan Ferretti")
+    assert rows(found) == [("Juan Ferretti", "torino", "lecce")]
+    found = claims(registry, "Torino-Lecce, accordo di massima per Juan Ferretti")
+    assert rows(found) == [("Juan Ferretti", "torino", "lecce")]
+
+
+def test_a_title_of_two_sentences_gives_each_its_own_stage(registry):
+    # "ufficiale X. E ora si pensa a Y": Y's move is not official
+    found = claims(registry, "Lecce, ufficiale Marco Ferretti. E ora si pensa a Juan Ferretti")
+    assert sorted((c.player, c.stage) for c in found) == [
+        ("Juan Ferretti", "interest"), ("Marco Ferretti", "official")]
+
+
+def test_a_club_on_an_ex_player_of_another_club(registry):
+    found = claims(registry, "Il Lecce sull'ex Genoa Juan Ferretti")
+    assert rows(found) == [("Juan Ferretti", "torino", "lecce")]

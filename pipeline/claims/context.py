@@ -85,8 +85,8 @@ class Context:
         if role == BUYER and player is None:
             # "il City su Cambiaso": the destination of the player named right after
             on = re.match(
-                r"\s+(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:ll')?\s*",
-                text[mention.end : mention.end + 16],
+                r"\s+(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:ll')?\s*(?:ex\s+[A-ZÀ-Þ][\w'-]*\s+)?",
+                text[mention.end : mention.end + 40],
             )
             if on:
                 player = self.by_start.get(mention.end + on.end())

@@ -177,8 +177,8 @@ _COUNTERPART_VERB = re.compile(
 )
 _PLAYER_AL = re.compile(rf"^\s*(?:{_AL}|in\s+)$", re.IGNORECASE)
 _ON_PLAYER = re.compile(
-    r"^\s+(?:e\s+\S+\s+)?(?:è\s+|sono\s+|fa\s+|fanno\s+)?su\s+[A-ZÀ-Þ]"
-)  # case-sensitive
+    r"^\s+(?:e\s+\S+\s+)?(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:\s+|ll')(?:ex\s+[A-ZÀ-Þ][\w'-]*\s+)?[A-ZÀ-Þ]"
+)  # case-sensitive: "il City su Cambiaso", "l'Inter sull'ex Milan Kessié"
 
 
 def club_role(

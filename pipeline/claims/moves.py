@@ -12,7 +12,7 @@ player's destination.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import Claim
@@ -90,9 +90,16 @@ def claims_of(
             article.sentence_text(ctx.sentence_of(move.first))
         )
         if then is not None and buyer == then:
-            if not (who and who.dated):
+            other = _other_club(ctx, move, then) if not move.named_destination else None
+            if not (who and who.dated) and not (other and who and who.player is ref):
                 # the data is older than the story: he may be at the buyer because of it
                 then = None
+            elif not (who and who.dated) and other is not None:
+                # "Napoli-Marsiglia, accordo di massima per Højbjerg": nothing in the text
+                # ties him to either club, and the data has him at one: the other buys
+                if (pkey, other) in moves:
+                    continue  # that move is claimed in its own right
+                buyer, seller, inferred = other, then, True
             elif _BUY_OUT.search(said) and who.player is ref:
                 # "la Salernitana vuole riscattare Kiyine": the club he is on loan at buys
                 # him from the club that lent him
@@ -170,7 +177,24 @@ def claims_of(
         pkey: canonical_key(k.player) for pkey, k in ctx.known.items() if k.player is not None
     }
     pairs = {frozenset(final.get(k, k) for k in pair) for pair in swap_pairs}
-    return complete_swaps(unique, [p for p in pairs if len(p) == 2])
+    # where each claim is first made: claims of one sentence, or of one title, are read
+    # together as one deal
+    where = {id(c): (ctx.article.sentences[ctx.sentence_of(first)].paragraph == 0,
+                     ctx.sentence_of(first)) for first, c in claims}
+    return complete_swaps(unique, [p for p in pairs if len(p) == 2], where)
+
+
+def _other_club(ctx: Context, move: Move, club: str) -> str | None:
+    """The club paired by a dash with `club` in the sentence a move was first read in
+    ("Napoli-Marsiglia, accordo per Højbjerg": the two sides of one deal)."""
+    s = ctx.article.sentences[ctx.sentence_of(move.first)]
+    mentions = ctx.clubs_in(s.start, s.end)
+    text = ctx.article.text
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if re.fullmatch(r"\s*[-–]\s*", text[a.end : b.start]) and club in (a.id, b.id):
+            other = b.id if a.id == club else a.id
+            return other if other != club else None
+    return None
 
 
 def _pick_fee(move: Move, stage_clauses: list[int]) -> Fee | None:
@@ -181,7 +205,9 @@ def _pick_fee(move: Move, stage_clauses: list[int]) -> Fee | None:
 
 
 def complete_swaps(
-    claims: list[Claim], swap_pairs: Collection[frozenset[str]] = ()
+    claims: list[Claim],
+    swap_pairs: Collection[frozenset[str]] = (),
+    where: Mapping[int, tuple[bool, int]] | None = None,
 ) -> list[Claim]:
     """In a swap each player leaves for the club the other one comes from.
 
@@ -219,10 +245,18 @@ def complete_swaps(
                 and a.from_club == b.to_club
                 and a.to_club not in (None, b.to_club)
                 and a.player_key != b.player_key
-                and set(a.evidence) & set(b.evidence)
+                and _together(a, b, where or {})
             ):
                 fixed[id(b)] = _replace(b, from_club=a.to_club, from_inferred=False)
     return [fixed.get(id(c), c) for c in claims]
+
+
+def _together(a: Claim, b: Claim, where: Mapping[int, tuple[bool, int]]) -> bool:
+    """Two claims made in one sentence, or both in the title."""
+    wa, wb = where.get(id(a)), where.get(id(b))
+    if wa and wb and (wa[1] == wb[1] or wa[0] and wb[0]):
+        return True
+    return bool(set(a.evidence) & set(b.evidence))
 
 
 def _replace(claim: Claim, **changes: object) -> Claim:

@@ -142,10 +142,10 @@ def split_article(title: str, body: str) -> Article:
         offset = len(title) + 2
         paragraph_spans.append((m.start() + offset, m.end() + offset))
     for p_index, (p_start, p_end) in enumerate(paragraph_spans):
-        if p_index == 0:
-            sentence_spans = [(p_start, p_end)] if title.strip() else []
-        else:
-            sentence_spans = _split_sentences(text, p_start, p_end)
+        # a title is read like any paragraph: "Napoli, ufficiale Milenković. E ora si pensa
+        # a Frendrup" says two things
+        spans = text[p_start:p_end].strip()
+        sentence_spans = _split_sentences(text, p_start, p_end) if spans else []
         for s_start, s_end in sentence_spans:
             index = len(sentences)
             clauses = _split_clauses(text, s_start, s_end, index, p_index)
