@@ -335,3 +335,18 @@ def test_a_match_opponent_named_anywhere_is_no_buyer_without_a_tie():
         "Il centrocampista Bianchi del Genoa. Il prossimo avversario del Genoa è l'Atalanta.",
     )
     assert [c.to_club for c in claims] == ["atalanta"]
+
+
+def test_facing_a_rival_for_a_player_is_no_match():
+    # "affronta la concorrenza del Napoli" is a transfer race, not a fixture
+    claims = extract_claims("Il Lecce affronta la concorrenza del Napoli per il centrocampista "
+                            "Bianchi del Genoa", "")
+    assert {c.to_club for c in claims} >= {"lecce"}
+    from pipeline.claims.direction import OPPONENT, club_role
+
+    text = "Il Lecce affronta la concorrenza del Napoli per Bianchi"
+    start = text.index("Napoli")
+    assert club_role(text, start, start + 6, None, False) != OPPONENT
+    text = "Domenica il Genoa affronterà la Roma"
+    start = text.index("Roma")
+    assert club_role(text, start, start + 4, None, False) == OPPONENT

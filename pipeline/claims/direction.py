@@ -27,8 +27,11 @@ SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", 
 OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "il prossimo
 # avversario è proprio l'Atalanta", "against Roma"
 _AGAINST = re.compile(
-    r"(?:\b(?:contro|against|versus|vs\.?)\s*|"
-    r"\b(?:avversari[oa]?|affront\w*)\b[^.;:]{0,40}?\s)(?:(?:il|lo|la|l'|i|gli|le)\s*)?$",
+    r"(?:\b(?:contro|against|versus|vs\.?)\s*(?:(?:il|lo|la|l'|i|gli|le)\s*)?|"
+    # "affronterà la Roma"; "il prossimo avversario è proprio l'Atalanta"
+    r"\baffront(?:a|ano|erà|eranno|are)\s+(?:il|lo|la|l'|i)\s*|"
+    r"\bavversari[oa]\b[^.;:]{0,40}?\b(?:è|sarà|sono|saranno)\s+(?:proprio\s+|ancora\s+)?"
+    r"(?:il|lo|la|l'|i)\s*)$",
     re.IGNORECASE,
 )
 
