@@ -339,9 +339,9 @@ def test_a_match_opponent_named_anywhere_is_no_buyer_without_a_tie():
 
 def test_facing_a_rival_for_a_player_is_no_match():
     # "affronta la concorrenza del Napoli" is a transfer race, not a fixture
-    claims = extract_claims("Il Lecce affronta la concorrenza del Napoli per il centrocampista "
-                            "Bianchi del Genoa", "")
-    assert {c.to_club for c in claims} >= {"lecce"}
+    claims = extract_claims("Il Lecce pensa a Bianchi del Genoa e affronta la concorrenza "
+                            "del Napoli", "")
+    assert {c.to_club for c in claims} == {"lecce", "napoli"}  # the Napoli is a rival buyer
     from pipeline.claims.direction import OPPONENT, club_role
 
     text = "Il Lecce affronta la concorrenza del Napoli per Bianchi"
