@@ -92,3 +92,14 @@ def test_bad_data_fails_at_load():
         ClubIndex([{"id": "a", "name": "Alpha"}, {"id": "b", "name": "Beta", "aliases": ["Alpha"]}])
     with pytest.raises(ClubDataError):
         ClubIndex([{"id": "a", "name": "Alpha", "colour": "red"}])
+
+
+def test_a_lowercase_word_before_a_club_is_no_capitalised_place_of_it():
+    # "Casa Milan" (the club's seat) wants its capital: "in casa Milan" is the Milan
+    from pipeline.claims.clubs import default_clubs, find_clubs
+    from pipeline.claims.sentences import split_article
+
+    mentions, _ = find_clubs(split_article("Salta il colpo in casa Milan", ""), default_clubs())
+    assert [(m.surface, m.club_id) for m in mentions] == [("Milan", "milan")]
+    mentions, _ = find_clubs(split_article("Rossi atteso a Casa Milan", ""), default_clubs())
+    assert [(m.surface, m.club_id) for m in mentions] == [("Casa Milan", "milan")]

@@ -280,3 +280,10 @@ def test_a_title_of_two_sentences_gives_each_its_own_stage(registry):
 def test_a_club_on_an_ex_player_of_another_club(registry):
     found = claims(registry, "Il Lecce sull'ex Genoa Juan Ferretti")
     assert rows(found) == [("Juan Ferretti", "torino", "lecce")]
+
+
+def test_a_title_s_collapse_before_the_player_is_his(registry):
+    # "No secco, salta il colpo in casa Lecce: niente X": the collapse is X's, said first
+    found = claims(registry, "No secco, salta il colpo in casa Lecce: niente Juan Ferretti")
+    assert [(c.player, c.to_club, c.stage) for c in found] == [
+        ("Juan Ferretti", "lecce", "collapsed")]

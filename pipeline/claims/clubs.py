@@ -162,18 +162,29 @@ class ClubIndex:
         folded = key(name)
         return self._by_key.get(folded) or self._by_key.get(folded.replace(" ", "-"))
 
+    def _matches(self, folded: str, text: str) -> list[re.Match[str]]:
+        """The longest form at each place; when it wants a capital the text does not have
+        ("in casa Milan" is not the place "Casa Milan"), the forms inside it are tried."""
+        out: list[re.Match[str]] = []
+        pos = 0
+        while (m := self._pattern.search(folded, pos)) is not None:
+            if self._forms[m.group(0)][2] and not text[m.start()].isupper():
+                pos = m.start() + 1
+                continue
+            out.append(m)
+            pos = m.end()
+        return out
+
     def raw_mentions(
         self, text: str, folded: str
     ) -> tuple[list[ClubMention], list[tuple[int, int]]]:
         """Club mentions, and the spans of club names used as places ("a Roma")."""
         found: list[ClubMention] = []
         places: list[tuple[int, int]] = []
-        for m in self._pattern.finditer(folded):
+        for m in self._matches(folded, text):
             kind, ids, needs_capital = self._forms[m.group(0)]
             surface = text[m.start() : m.end()]
             before = text[max(0, m.start() - 24) : m.start()]
-            if needs_capital and not surface[:1].isupper():
-                continue
             if kind == NAME and _LOCATIVE.search(before):
                 places.append((m.start(), m.end()))
                 if m.group(0) not in self._cities:

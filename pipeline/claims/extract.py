@@ -34,7 +34,14 @@ from .moves import Move, Moves, claims_of
 from .players import Person, find_people
 from .relays import KnownSource, Relay, find_relays
 from .sentences import Article, Clause, split_article
-from .stages import deal_shape, is_match_report, is_page_label, opens_hypothesis, stage_cues
+from .stages import (
+    Cue,
+    deal_shape,
+    is_match_report,
+    is_page_label,
+    opens_hypothesis,
+    stage_cues,
+)
 from .walk import find_sellers, learn_epithets, walk
 
 if TYPE_CHECKING:
@@ -168,8 +175,16 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     # l'intesa per Y"): held for him until the end of the sentence
     held: dict[str, tuple[int, list[Relay]]] = {}
     outside_relays = [r for r in relays if not r.own]
+    # a title's collapse said before any player is named ("No secco, salta il colpo in casa
+    # Milan: niente Casemiro"): held for the one player the rest of the title names
+    held_collapse: list[Cue] = []
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
+        if clause.paragraph == 0 and not focus and not ctx.named(clause):
+            held_collapse += [c for c in cues if c.stage in ("collapsed", "denied")]
+        elif clause.paragraph == 0 and held_collapse and len(ctx.named(clause)) == 1:
+            cues = held_collapse + cues
+            held_collapse = []
         if clause.sentence not in sentence_fees:
             s = article.sentences[clause.sentence]
             sentence_fees[clause.sentence] = find_fees(article.text, s.start, s.end)
