@@ -33,8 +33,18 @@ def from_dataset(dataset: Dataset) -> Registry:
     return Registry(dataset, default_clubs(), load_nicknames())
 
 
+_pending: str | None = None  # a database whose imported registry is built on first use
+
+
 def active() -> Registry:
     """The registry claims are read with in this process."""
+    global _active, _pending
+    if _active is None and _pending is not None:
+        from pipeline.store import Store
+
+        with Store(_pending, migrate=False) as store:
+            dataset = store.registry_dataset()
+        _active, _pending = (from_dataset(dataset) if dataset is not None else None), None
     return _active if _active is not None else snapshot()
 
 
@@ -54,18 +64,20 @@ def player_rows(ids: set[int]) -> list[dict]:
     return rows
 
 
-def load_active(store: object) -> Registry:
-    """Activate the registry of the store's last `voci registry import`, when it has one
-    (else the packaged snapshot stays active); the registry now active."""
-    dataset = store.registry_dataset()  # type: ignore[attr-defined]
-    activate(from_dataset(dataset) if dataset is not None else None)
-    return active()
+def load_active(store: object) -> None:
+    """Read claims with the registry of the store's last `voci registry import`, when it
+    has one (else the packaged snapshot). It is built on first use, so a command that
+    reads no claims does not pay for it."""
+    global _pending
+    activate(None)
+    if store.has_registry_import():  # type: ignore[attr-defined]
+        _pending = store.url  # type: ignore[attr-defined]
 
 
 def activate(registry: Registry | None) -> None:
     """Read claims with this registry from now on (None: the packaged snapshot)."""
-    global _active
-    _active = registry
+    global _active, _pending
+    _active, _pending = registry, None
 
 
 __all__ = ["Dataset", "DatasetError", "RegPlayer", "Registry", "activate", "active",

@@ -98,6 +98,10 @@ class RegistryStore:
                                     "transfers": r.transfers},
                                    {"all": r.added}, {"all": r.changed}) for r in rows]
 
+    def has_registry_import(self) -> bool:
+        with self._tx() as s:
+            return bool(s.scalar(select(func.count()).select_from(RegistryImportRow)))
+
     def registry_dataset(self) -> Dataset | None:
         """The imported registry as a data set; None when nothing was ever imported."""
         with self._tx() as s:

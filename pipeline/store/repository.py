@@ -75,6 +75,7 @@ class FeedInfo:
 
 class Store(RumourStore, RegistryStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
         self.engine = make_engine(url)
         if migrate:
             ensure_schema(self.engine)
