@@ -163,3 +163,11 @@ def test_proving_the_critics_wrong_is_no_denial():
 def test_a_club_pushing_for_a_player_is_in_talks_a_director_pushing_for_a_deal_is_not():
     assert [c.stage for c in stage_cues("La Fiorentina spinge per Bianchi")] == ["talks"]
     assert stage_cues("a spingere per l'operazione sarebbe il direttore sportivo") == []
+
+
+def test_announcing_something_else_is_no_official_move():
+    # "ha annunciato che non cederà X": an announcement, not of the move
+    assert "official" not in [c.stage for c in stage_cues(
+        "Il Lecce ha annunciato che non cederà Bianchi")]
+    assert "official" in [c.stage for c in stage_cues(
+        "Il Genoa ha annunciato l'arrivo di Bianchi")]

@@ -80,7 +80,7 @@ _CUES: dict[str, str] = {
     "official": r"\be' ufficiale\b|\bè ufficiale\b|^\W*ufficiale\b|"
     "comunicato ufficiale|un nuovo (?:calciatore|giocatore)|"
     r"(?:ha|hanno) (?:gia )?(?:già )?(?:firmato|"
-    r"sottoscritto)|benvenuto|ha annunciato|hanno annunciato|"
+    r"sottoscritto)|benvenuto|(?:ha|hanno) annunciato(?! che\b| di non\b)|"
     r"lo ha annunciato|annuncia (?:l'arrivo|l'acquisto|l'ingaggio)|ufficializzat[oa]|"
     r"ufficialmente (?:un |il |l')?(?:nuovo )?(?:giocatore|"
     r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
