@@ -287,3 +287,11 @@ def test_a_title_s_collapse_before_the_player_is_his(registry):
     found = claims(registry, "No secco, salta il colpo in casa Lecce: niente Juan Ferretti")
     assert [(c.player, c.to_club, c.stage) for c in found] == [
         ("Juan Ferretti", "lecce", "collapsed")]
+
+
+def test_a_role_word_presents_only_the_name_right_after_its_epithets(registry):
+    # "il centrocampista mancino degli anni Sessanta": no player called Sessanta
+    assert claims(registry, "Lecce, sondaggio per il centrocampista mancino degli anni "
+                            "Sessanta") == []
+    assert rows(claims(registry, "Lecce, sondaggio per il centrocampista mancino Valdarno")) == [
+        ("Valdarno", None, "lecce")]

@@ -41,10 +41,18 @@ MIN_AGE, MAX_AGE = 15, 40
 _ROLE = rf"(?:{PLAYER_ROLES}|giovane|baby|under \d\d|talent\w*|promessa|gioiell\w*|esterno|ala)"
 _EN_ROLE = rf"(?:{EN_PLAYER_ROLES})"
 # "il centrocampista (classe 2006 | argentino | del Genoa)? NAME"
+# words that end like adjectives but tie the name to something else ("il centrocampista
+# biancoceleste degli anni Cinquanta" presents no one called "Cinquanta")
+_NOT_EPITHET = (
+    r"(?!(?:degli|dei|delle|della|dello|del|di|da|dal|dalla|dai|negli|nei|nelle|nella|anni|"
+    r"che|per|con|tra|fra|sui|sugli|alle|agli|ai|gli|le|la|lo|il|una|uno|e|o|ma|si|ci|ne|"
+    r"poi|già|più|anche|sempre|molto|ancora|proprio|quasi|come|dove|quando|questo|questa|"
+    r"quello|quella|sono|era|ha|ho|hanno|sarà|sta|stato|stata)\b)"
+)
 _PRESENTED_BEFORE = re.compile(
     rf"(?:\b(?:{_ROLE})(?:\s+(?:{NATIONALITIES}|classe\s+\d{{4}}|class\s+\d{{4}}|"
     rf"(?:del|dello|della|dell'|dei)\s*[A-ZÀ-Þ][\w'-]*|di\s+proprietà\s+\w+\s+\w+|"
-    rf"ex\s+[A-ZÀ-Þ][\w'-]*|[a-zà-ù]+(?:o|a|e|i)))*"
+    rf"ex\s+[A-ZÀ-Þ][\w'-]*|{_NOT_EPITHET}[a-zà-ù]+(?:o|a|e|i))){{0,3}}"
     rf"|\b{_EN_ROLE}(?:\s+[A-Z][\w'-]*)?)\s+$",
     re.IGNORECASE,
 )
