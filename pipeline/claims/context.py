@@ -49,10 +49,7 @@ class Context:
         return [m for m in self.clubs if start <= m.start < end]
 
     def sentence_of(self, offset: int) -> int:
-        for i, s in enumerate(self.article.sentences):
-            if s.start <= offset < s.end:
-                return i
-        return len(self.article.sentences) - 1
+        return self.article.sentence_at(offset)
 
     def gap_from_player(self, mention: ClubMention) -> tuple[str | None, Person | None]:
         """The text between a player's name and a club mention right after it."""

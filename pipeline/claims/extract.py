@@ -118,16 +118,6 @@ _TRANSFER_POSITION = re.compile(
 )
 
 
-def clubs_after_dash(article: Article, clubs: Sequence[ClubMention]) -> set[int]:
-    """Ends of names followed by a dash and a club: "Rossi-Milan"."""
-    out = set()
-    for c in clubs:
-        dash = re.search(r"[-–]\s*$", article.text[max(0, c.start - 3) : c.start])
-        if dash:
-            out.add(c.start - (len(article.text[max(0, c.start - 3) : c.start]) - dash.start()))
-    return out
-
-
 def _is_transfer_subject(
     article: Article, person: Person, clubs: Sequence[ClubMention] = ()
 ) -> bool:
@@ -146,7 +136,7 @@ def _is_transfer_subject(
     ):
         return True
     # the market's formula "Højlund-Napoli:" heading a paragraph of a list-style round-up
-    if m.end in clubs_after_dash(article, clubs):
+    if any(re.fullmatch(r"[-–]\s{0,2}", article.text[m.end : c.start]) for c in clubs):
         return True
     clause = next((c for c in article.clauses if c.start <= m.start < c.end), None)
     return bool(clause and stage_cues(article.text[clause.start : clause.end]))

@@ -191,7 +191,10 @@ def identify(
             or _paired_with_club(article, m.start, m.end, clubs)
             for m in person.mentions
         )
-        bench = any(_BENCH.search(_sentence_of(article, m.start)) for m in person.mentions)
+        bench = any(
+            _BENCH.search(article.sentence_text(article.sentence_at(m.start)))
+            for m in person.mentions
+        )
         out[person.key] = _identify(
             person, presented, targeted, article_clubs, nationalities, registry, day, bench
         )
@@ -328,13 +331,6 @@ def _dashed_to_club(article: Article, start: int, end: int, mentions: list[ClubM
         )
         for m in mentions
     )
-
-
-def _sentence_of(article: Article, offset: int) -> str:
-    for s in article.sentences:
-        if s.start <= offset < s.end:
-            return article.text[s.start : s.end]
-    return ""
 
 
 def _followed_by_role(article: Article, end: int, key: str, starts: list[tuple[int, str]]) -> bool:

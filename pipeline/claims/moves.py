@@ -86,9 +86,10 @@ def claims_of(
         seller = ctx.seller.get(pkey)
         inferred = False
         ref, then = who.for_move(buyer, article_clubs) if who else (None, None)
-        said = " ".join(article.sentence_text(i) for i in sorted(move.sentences)) or (
-            article.sentence_text(ctx.sentence_of(move.first))
+        evidence = tuple(article.sentence_text(i) for i in sorted(move.sentences)) or (
+            article.sentence_text(ctx.sentence_of(move.first)),
         )
+        joined = " ".join(evidence)
         if then is not None and buyer == then:
             other = _other_club(ctx, move, then) if not move.named_destination else None
             if not (who and who.dated) and not (other and who and who.player is ref):
@@ -100,7 +101,7 @@ def claims_of(
                 if (pkey, other) in moves:
                     continue  # that move is claimed in its own right
                 buyer, seller, inferred = other, then, True
-            elif _BUY_OUT.search(said) and who.player is ref:
+            elif _BUY_OUT.search(joined) and who.player is ref:
                 # "la Salernitana vuole riscattare Kiyine": the club he is on loan at buys
                 # him from the club that lent him
                 then = None
@@ -119,10 +120,6 @@ def claims_of(
             seller, inferred = (who.owner if who and who.owner else then), True
         stage, stage_clauses = _stage(move.cues) if move.cues else ("interest", [])
         fee = _pick_fee(move, stage_clauses)
-        evidence = tuple(article.sentence_text(i) for i in sorted(move.sentences)) or (
-            article.sentence_text(ctx.sentence_of(move.first)),
-        )
-        joined = " ".join(evidence)
         relay = move.relays[0] if move.relays else None
         cites, cites_id = (relay.cites, relay.cites_id) if relay else (None, None)
         if (

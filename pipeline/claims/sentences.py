@@ -69,6 +69,13 @@ class Article:
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
 
+    def sentence_at(self, offset: int) -> int:
+        """The index of the sentence an offset falls in (the last one past the end)."""
+        for i, s in enumerate(self.sentences):
+            if s.start <= offset < s.end:
+                return i
+        return len(self.sentences) - 1
+
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
         return self.text[s.start : s.end].strip()
