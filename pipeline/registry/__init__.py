@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..claims.clubs import default_clubs
-from .dataset import Dataset, DatasetError, read_dataset
+from .dataset import Dataset, DatasetError, PlayerRow, read_dataset
 from .index import Registry, RegPlayer, load_nicknames, name_key
 
 SNAPSHOT = Path(__file__).with_name("data")
@@ -51,17 +51,16 @@ def active() -> Registry:
 def player_rows(ids: set[int]) -> list[dict]:
     """registry_players rows for these ids, from the active registry (ids it does not know
     are left out)."""
+    from pipeline.store.registry import player_values
+
     registry = active()
-    rows = []
-    for i in sorted(ids):
-        p = registry.players.get(i)
-        if p is None:
-            continue
-        rows.append({"id": p.id, "name": p.name, "date_of_birth": p.born, "position": p.position,
-                     "citizenship": p.citizenship, "club_id": p.tm_club, "club": p.club,
-                     "club_name": registry.club_names.get(p.tm_club) if p.tm_club else None,
-                     "market_value_eur": p.market_value_eur, "last_season": None})
-    return rows
+    return [
+        player_values(PlayerRow(p.id, p.name, p.born, p.position, p.citizenship, p.tm_club,
+                                p.market_value_eur, None),
+                      registry.club_map, registry.club_names)
+        for p in (registry.players.get(i) for i in sorted(ids))
+        if p is not None
+    ]
 
 
 def load_active(store: object) -> None:

@@ -70,8 +70,13 @@ def _get(client: httpx.Client, url: str, *, missing_ok: bool = False) -> bytes |
         raise DatasetError(f"{url}: {exc.__class__.__name__}: {exc}") from None
 
 
+def _file_name(url: str) -> str:
+    """The last segment of a URL's path, unquoted ("" for a folder URL)."""
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
 def _from_url(client: httpx.Client, url: str) -> list[tuple[str, bytes]]:
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    name = _file_name(url)
     if name:
         if not table_of(name):
             raise DatasetError(f"{url}: not a players, clubs or transfers table "
@@ -85,15 +90,14 @@ def _from_url(client: httpx.Client, url: str) -> list[tuple[str, bytes]]:
             if data is not None:
                 files.append((urljoin(url, candidate), data))
                 break
-    if any(table_of(unquote(u.rsplit("/", 1)[-1])) == "players" for u, _ in files):
+    if any(table_of(_file_name(u)) == "players" for u, _ in files):
         return files
     # not the usual names (or not all of them): the files the folder's index page lists
     index = _get(client, url) or b""
     links = _Links()
     links.feed(index.decode("utf-8", "replace"))
     fetched = {u for u, _ in files}
-    found = sorted({urljoin(url, h) for h in links.hrefs
-                    if table_of(unquote(urlsplit(urljoin(url, h)).path.rsplit("/", 1)[-1]))}
+    found = sorted({urljoin(url, h) for h in links.hrefs if table_of(_file_name(urljoin(url, h)))}
                    - fetched)
     if not found and not files:
         raise DatasetError(f"{url}: neither players.csv(.gz) nor a page listing the "

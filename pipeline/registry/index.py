@@ -184,7 +184,7 @@ class Registry:
         moves = self._moves.get(player.id)
         if not moves or day is None or (self.as_of is not None and day >= self.as_of):
             return None
-        i = bisect.bisect_right([m[0] for m in moves], day) - 1
+        i = _moves_until(moves, day) - 1
         if i < 0 or i + 1 >= len(moves):
             return None
         (_, left, joined), (_, back_from, back_to) = moves[i], moves[i + 1]
@@ -198,7 +198,7 @@ class Registry:
         moves = self._moves.get(player.id)
         if not moves or day is None:
             return None
-        i = bisect.bisect_right([m[0] for m in moves], day)
+        i = _moves_until(moves, day)
         origin = moves[i - 1][1] if i else None
         return self.club_map.get(origin) if origin else None
 
@@ -221,7 +221,7 @@ class Registry:
             if self.as_of and day < self.as_of - dt.timedelta(days=365):
                 return None
             return player.tm_club
-        i = bisect.bisect_right([m[0] for m in moves], day)
+        i = _moves_until(moves, day)
         if i:
             return moves[i - 1][2]
         return moves[0][1]  # before his first recorded move: the club he left then
@@ -239,6 +239,11 @@ class Registry:
         out = {self.club_map.get(c) for m in self._moves.get(player.id, ()) for c in m[1:] if c}
         out.add(player.club)
         return {c for c in out if c}
+
+
+def _moves_until(moves: list[tuple[dt.date, int | None, int | None]], day: dt.date) -> int:
+    """How many of a player's moves (sorted by date) were made on or before `day`."""
+    return bisect.bisect_right(moves, day, key=lambda m: m[0])
 
 
 def data_date(dates: list[dt.date], today: dt.date | None = None) -> dt.date | None:
