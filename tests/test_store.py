@@ -166,3 +166,34 @@ def test_an_older_schema_waits_for_db_upgrade_and_keeps_its_data(db_url: str) ->
     engine.dispose()
     with Store(db_url) as store, store.engine.connect() as conn:
         assert conn.execute(text("select name from outlets")).scalar() == "Alfa"
+
+
+def test_a_player_stored_by_another_process_meanwhile_does_not_lose_the_article(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two workers read two articles about one snapshot player at once: the other one stores
+    # his registry row between this one's look and its insert. The article and its claim
+    # must be stored all the same. (PostgreSQL only: SQLite serializes the two writers.)
+    db_url = pg_url
+    import pipeline.registry as registry
+    from pipeline.model import Claim
+
+    real_rows = registry.player_rows
+    other = Store(db_url)
+
+    def racing_rows(ids: set[int]) -> list[dict]:
+        rows = real_rows(ids)
+        with other.engine.begin() as conn:  # the other process commits the same row first
+            from pipeline.store.tables import RegistryPlayerRow
+            conn.execute(RegistryPlayerRow.__table__.insert(), rows)
+        return rows
+
+    monkeypatch.setattr(registry, "player_rows", racing_rows)
+    kvara = 502670  # Khvicha Kvaratskhelia in the packaged snapshot
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        stored = store.add_article(draft("http://alfa.example/a"), [Claim(
+            player="Kvara", player_key="khvicha kvaratskhelia", to_club="milan",
+            from_club=None, stage="interest", player_ref=kvara)])
+        assert stored.new
+        assert [c.player_ref for c in store.claims_by_article()[stored.id]] == [kvara]
+    other.close()

@@ -127,19 +127,6 @@ class RegistryStore:
                        RegistryTransferRow.to_club_name)))
             return Dataset(players, clubs, transfers)
 
-    def remember_players(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Store registry players (values as `player_values` gives) that are not stored
-        yet: those of the snapshot that claims name, so the board can say who they are."""
-        rows = list(rows)
-        if not rows:
-            return
-        with self._tx() as s:
-            known = set(s.scalars(select(RegistryPlayerRow.id).where(
-                RegistryPlayerRow.id.in_([r["id"] for r in rows]))))
-            new = [dict(r) for r in rows if r["id"] not in known]
-            if new:
-                s.execute(insert(cast(Table, RegistryPlayerRow.__table__)), new)
-
 
 def _club_values(c: ClubRow, clubs: Mapping[int, str | None]) -> dict[str, Any]:
     return {"id": c.id, "name": c.name, "competition": c.competition, "coach": c.coach,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -364,7 +364,15 @@ def _remember_players(s: Session, refs: set[int]) -> None:
     known = set(s.scalars(select(RegistryPlayerRow.id).where(RegistryPlayerRow.id.in_(refs))))
     rows = player_rows(refs - known)
     if rows:
-        s.execute(insert(cast(Table, RegistryPlayerRow.__table__)), rows)
+        # another process may store the same player between the look and the insert (two
+        # workers reading two articles about him): that row is as good as ours
+        table = cast(Table, RegistryPlayerRow.__table__)
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        s.execute(upsert(table).on_conflict_do_nothing(index_elements=["id"]), rows)
 
 
 def _publication_order(row: ArticleRow) -> tuple[dt.datetime, str]:
