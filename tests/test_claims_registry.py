@@ -35,6 +35,7 @@ def registry() -> Registry:
         _player(8, "Giorgio Conti", "2000-01-01", LECCE),
         _player(9, "Dario Prestito", "2003-01-01", LECCE),
         _player(10, "Toro", "1999-01-01", None, "Brazil"),  # a one-name footballer
+        _player(11, "Enzo Scarpellini", "1999-01-01", LECCE),  # no recorded move
     )
     clubs = (
         ClubRow(GENOA, "Genoa Cricket and Football Club", "IT1", "Aldo Bianchini", 2024),
@@ -295,3 +296,61 @@ def test_a_role_word_presents_only_the_name_right_after_its_epithets(registry):
                             "Sessanta") == []
     assert rows(claims(registry, "Lecce, sondaggio per il centrocampista mancino Valdarno")) == [
         ("Valdarno", None, "lecce")]
+
+
+def _staged(found):
+    return [(c.player_key, c.from_club, c.to_club, c.stage) for c in found]
+
+
+@pytest.mark.parametrize("title", [
+    "Quintero in pole per il Genoa",
+    "Quintero supera tutti: conferme dall'Argentina per il Genoa",
+    "Il Genoa batte la concorrenza per Quintero",
+])
+def test_the_lead_of_a_shortlist_is_a_target(registry, title):
+    assert _staged(claims(registry, title)) == [
+        ("tomas quintero", "torino", "genoa", "interest")]
+
+
+def test_an_agent_denying_contacts_with_a_club_denies_its_move(registry):
+    # the club his side denies talking to is the would-be buyer, not his club
+    found = claims(registry, "Quintero, parla l'agente: «Nessun contatto con il Genoa»")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "denied")]
+    # with his club unknown too ("Scarpellini" has no recorded move before 2019)
+    found = claims(registry, "Scarpellini per il dopo Quintero, parla l'ag.: «Nessun contatto "
+                             "ufficiale con il Genoa»", day="2019-03-01")
+    assert [(c.player_key, c.to_club, c.stage) for c in found] == [
+        ("enzo scarpellini", "genoa", "denied")]
+
+
+def test_a_player_who_wins_a_club_over_is_its_target(registry):
+    found = claims(registry, "Quintero conquista tutti, in particolare il Genoa")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]
+    # his own club (he joined Torino in January 2025)
+    assert claims(registry, "Quintero ha stregato il Torino", day="2025-03-01") == []
+
+
+def test_the_only_footballer_of_a_name_opening_a_headline_is_him(registry):
+    # Scarpellini: one footballer of that name, who played in Italy, though the data has
+    # no club for him on the story's day
+    found = claims(registry, "Scarpellini conquista tutti, in particolare il Genoa",
+                   day="2019-03-01")
+    assert [(c.player_ref, c.to_club) for c in found] == [(11, "genoa")]
+
+
+def test_a_headline_list_of_players_before_a_club_is_its_list_of_targets(registry):
+    # "Ferretti" is three footballers: listed with footballers he is one, and the one
+    # whose career the article's club belongs to (Marco came from Empoli)
+    found = claims(registry, "Quintero, Ferretti e altri 3: Empoli, rivoluzione in attacco",
+                   day="2025-03-01")
+    assert sorted(_staged(found)) == [
+        ("marco ferretti", "genoa", "empoli", "interest"),
+        ("tomas quintero", "torino", "empoli", "interest")]
+    # the club's own players listed before it are no targets
+    assert claims(registry, "Amato, Basile e Conti: Lecce, che tridente") == []
+
+
+def test_a_player_warning_a_club_speaks_of_a_match(registry):
+    # "obiettivo" is a team's aim there, and the club warned is an opponent
+    assert claims(registry, "Quintero avvisa il Genoa: «Il nostro obiettivo è tornare "
+                            "in Europa»") == []

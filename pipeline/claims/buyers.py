@@ -7,7 +7,8 @@ the whole article is about. A club the text sends the player to ("porterebbe Ros
 rossoblù") is his destination even if he played there before. Otherwise a club can be a
 buyer when it is not the player's current or past club and its role there is buyer or
 neutral (or, in the clause itself, the other side of a negotiation for a player whose
-club is known: "accordo con l'Eintracht" for a Roma player).
+club is known: "accordo con l'Eintracht" for a Roma player; or the club his side denies
+talking to: the agent's "Nessun contatto con il Torino" denies the Torino's move for him).
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ def buyers_for(
     clause: Clause,
     last_buyer: dict[str, str],
     strong_buyer: dict[str, str] | None = None,
+    denial: bool = False,
 ) -> list[str]:
     """The buying club(s) a clause speaks of for player p (see the module docstring).
 
-    `strong_buyer` (updated here) keeps the club last tied to each player."""
+    `strong_buyer` (updated here) keeps the club last tied to each player; `denial`: the
+    clause denies contacts, so the club it names as the other side is the would-be buyer."""
     strong_buyer = {} if strong_buyer is None else strong_buyer
     here: list[str] = []
     tied: list[str] = []
@@ -48,7 +51,13 @@ def buyers_for(
         if role == BUYER and gap_player is p and m.id != ctx.seller.get(p.key):
             tied.append(m.id)  # "riporterebbe Rossi in rossoblù": a return is a move
             continue
-        if not can_buy(ctx, p, m, clause.sentence, counterpart=True):
+        denied_side = (
+            denial
+            and role == COUNTERPART
+            and m.id != ctx.seller.get(p.key)
+            and m.id not in ctx.former[p.key]
+        )
+        if not denied_side and not can_buy(ctx, p, m, clause.sentence, counterpart=True):
             continue
         if role == "place":
             continue

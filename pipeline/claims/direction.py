@@ -31,7 +31,11 @@ _AGAINST = re.compile(
     # "affronterà la Roma"; "il prossimo avversario è proprio l'Atalanta"
     r"\baffront(?:a|ano|erà|eranno|are)\s+(?:il|lo|la|l'|i)\s*|"
     r"\bavversari[oa]\b[^.;:]{0,40}?\b(?:è|sarà|sono|saranno)\s+(?:proprio\s+|ancora\s+)?"
-    r"(?:il|lo|la|l'|i)\s*)$",
+    r"(?:il|lo|la|l'|i)\s*|"
+    # a player who warns or dares a club speaks of a match: "Rossi avvisa la Samp",
+    # "Rossi sfida il Genoa"
+    r"\b(?:avvisa|avvisano|avverte|avvertono|sfida|sfidano|lancia la sfida a)\s+"
+    r"(?:il|lo|la|l'|i|al|alla|allo|all'|ai)\s*)$",
     re.IGNORECASE,
 )
 
@@ -164,6 +168,13 @@ BUYER_AFTER = re.compile(
     r"approderebbe|approderà)\s+(?:(?:il|lo|la|l')\s*)?(?-i:[A-ZÀ-Þ])",
     re.IGNORECASE,
 )
+# a player who wins a club over is its target: "Rossi conquista tutti, soprattutto il
+# Torino", "Rossi ha stregato il Genoa" (a club he plays for is dropped by the caller)
+_WON_OVER = re.compile(
+    r"\b(?:conquista|conquistano|ha conquistato|strega|stregano|ha stregato|incanta|"
+    r"ha incantato|ammalia|ha ammaliato)\b[^.;:]{0,30}?(?<!\w)(?:il|lo|la|l'|i)\s*$",
+    re.IGNORECASE,
+)
 _AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
 _THERE_NOW = re.compile(
     r"^,?\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){0,3}(?:non\s+)?(?:sta\s+trovando|trova|ha\s+trovato|"
@@ -236,7 +247,7 @@ def club_role(
         return SELLER  # "Real Madrid defender Rudiger"
     if _LEAVING_BEFORE.search(clause_before):
         return SELLER  # "destinato a lasciare Trigoria": leaving beats "destinato a"
-    if _BUYER_BEFORE.search(clause_before):
+    if _BUYER_BEFORE.search(clause_before) or _WON_OVER.search(clause_before):
         return BUYER
     if _SELLER_BEFORE.search(clause_before):
         return SELLER

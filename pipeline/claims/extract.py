@@ -194,13 +194,20 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             ctx.role(m, clause.sentence)[0] == BUYER
             for m in ctx.clubs_in(clause.start, clause.end)
         )
+        listed = _heads_list(ctx, clause, focus) if clause.paragraph == 0 else None
         for p in focus:
             p_relays = clause_relays if p in relay_targets else []
             sentence, waiting = held.pop(p.key, (-1, []))
             if sentence == clause.sentence:
                 p_relays = waiting + p_relays
-            buyers = buyers_for(ctx, p, clause, last_buyer, strong_buyer)
-            if not (cues or fees or title_link or p_relays):
+            denial = any(c.stage == "denied" for c in cues)
+            buyers = buyers_for(ctx, p, clause, last_buyer, strong_buyer, denial)
+            # a listed player is the club's target unless the data has him there already
+            p_link = title_link or listed is not None and (
+                ctx.known[p.key].club_then not in (listed, None)
+                or ctx.known[p.key].club_then is None and not ctx.known[p.key].options
+            )
+            if not (cues or fees or p_link or p_relays):
                 continue
             destinations: list[str | None] = list(buyers) or [None]  # None: no buyer named
             for b in destinations:
@@ -211,13 +218,32 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
                 move.relays.extend(p_relays)
                 if cues or fees or clause_relays:
                     move.sentences.add(clause.sentence)
-                move.title_link |= title_link
+                move.title_link |= p_link
             if buyers:
                 last_buyer[p.key] = buyers[-1]
     for (pkey, buyer), move in moves.items():
         move.named_destination = buyer is not None and strong_buyer.get(pkey) == buyer
     _attach_orphans(moves)
     return moves
+
+
+# between a headline's list of names and the club after it: "Rossi, Bianchi e altri 3: "
+_LIST_TO_CLUB = re.compile(
+    r"\s*(?:(?:e|ed)\s+altr[ie]\s+\w+\s*)?:\s*(?:(?:il|lo|la|l'|i)\s*)?", re.IGNORECASE
+)
+
+
+def _heads_list(ctx: Context, clause: Clause, focus: list[Person]) -> str | None:
+    """A headline that lists players and then names a club ("Rossi, Bianchi e Verdi: Torino,
+    la lista per gennaio") gives that club's list of targets: the club stands right after
+    the colon that closes the list of two or more names. Returns the club."""
+    clubs = ctx.clubs_in(clause.start, clause.end)
+    if len(focus) < 2 or not clubs:
+        return None
+    ends = [m.end for p in focus for m in p.mentions if m.end <= clubs[0].start]
+    if ends and _LIST_TO_CLUB.fullmatch(ctx.article.text[max(ends) : clubs[0].start]):
+        return clubs[0].id
+    return None
 
 
 def _later_named(ctx: Context, clause: Clause) -> list[Person]:

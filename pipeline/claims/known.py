@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..registry.index import Registry, RegPlayer, name_key
 from .clubs import ClubMention
@@ -143,6 +143,8 @@ class Known:
     came_from: str | None = None
     # his owner when his club of that day is a loan: the club a move is made from
     owner: str | None = None
+    # options[0] ranks above the other namesakes, by too little to name him on its own
+    leads: bool = False
     # how many of the run's last words are his name, when words glued before it are not
     # ("Sogno Griezmann", "L'articolo Lucumí": 1); None when the whole run is
     name_words: int | None = None
@@ -195,10 +197,55 @@ def identify(
             _BENCH.search(article.sentence_text(article.sentence_at(m.start)))
             for m in person.mentions
         )
-        out[person.key] = _identify(
-            person, presented, targeted, article_clubs, nationalities, registry, day, bench
+        # the headline's subject: "Rossi conquista tutti, ..." opens the title with him
+        opens_title = any(
+            m.start < article.title_end and not re.search(r"\w", article.text[: m.start])
+            for m in person.mentions
         )
+        out[person.key] = _identify(
+            person, presented, targeted, article_clubs, nationalities, registry, day, bench,
+            opens_title,
+        )
+    _listed_with_footballers(article, people, out, registry, day)
     return out
+
+
+# between two names of a list: "Rossi, Bianchi e Verdi"
+_LIST_GAP = re.compile(r"\s*(?:,|\be\b|\bed\b)\s*", re.IGNORECASE)
+
+
+def _listed_with_footballers(
+    article: Article,
+    people: list[Person],
+    out: dict[str, Known],
+    registry: Registry,
+    day: dt.date | None,
+) -> None:
+    """A footballer's name listed with footballers is a footballer too ("Rabiot, Bernat e
+    altri 4": whichever Bernat, he is one of the players of the list); of his namesakes,
+    the one the registry ranks first when one is ahead."""
+    spans = sorted(
+        (m.start, m.end, p.key) for p in people if not p.staff for m in p.mentions
+    )
+    changed = True
+    while changed:
+        changed = False
+        for (_, a1, ka), (b0, _, kb) in zip(spans, spans[1:], strict=False):
+            if ka == kb or not _LIST_GAP.fullmatch(article.text[a1:b0]):
+                continue
+            for this, other in ((ka, kb), (kb, ka)):
+                k = out.get(this)
+                if k is None or k.footballer or not k.options or not out[other].footballer:
+                    continue
+                best, club = k.options[0]
+                out[this] = (
+                    Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
+                          came_from=registry.came_from(best, day),
+                          owner=registry.owner_on(best, day), name_words=k.name_words)
+                    if k.leads
+                    else replace(k, footballer=True)
+                )
+                changed = True
 
 
 def _names(person: Person, registry: Registry) -> list[tuple[str, bool]]:
@@ -224,6 +271,7 @@ def _identify(
     registry: Registry,
     day: dt.date | None,
     bench: bool = False,
+    opens_title: bool = False,
 ) -> Known:
     full_name = " ".join(person.tokens)
     candidates: list[tuple[RegPlayer, bool]] = []
@@ -273,8 +321,16 @@ def _identify(
     best_score, best, club = scored[0]
     unique = len(scored) == 1 or scored[1][0] < best_score
     # one namesake stands out: by the article's own clues (a club, a nationality: 3), or by
-    # playing in a followed league and having played in Italy when no other namesake does
-    if unique and (best_score >= 2 or len(scored) == 1 and club is not None):
+    # playing in a followed league and having played in Italy when no other namesake does;
+    # or he is the only footballer of that name, he played in Italy and the headline opens
+    # with him ("Rossini conquista tutti, ..."), as an Italian headline opens with its
+    # subject
+    only_one = len(scored) == 1
+    if unique and (
+        best_score >= 2
+        or only_one and club is not None
+        or only_one and opens_title and registry.played_in_italy(best)
+    ):
         return Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
                      came_from=registry.came_from(best, day),
                      owner=registry.owner_on(best, day), name_words=name_words)
@@ -289,7 +345,7 @@ def _identify(
         or any(exact for _, exact in in_age)
         or any(c in article_clubs for _, _, c in scored if c)  # a namesake's club is named
     )
-    return Known(None, footballer, False, None, options, name_words=name_words)
+    return Known(None, footballer, False, None, options, name_words=name_words, leads=unique)
 
 
 def _playing_age(p: RegPlayer, day: dt.date | None) -> bool:

@@ -38,6 +38,9 @@ _CUES: dict[str, str] = {
     # fan sites' phrasing: "nell'occhio di Mirabelli", "la Juventus si allontana" (the
     # rumour lives on, cooling)
     r"nell'occhio (?:di|del|della|dei)\b|\bsi allontan(?:a|ano)\b|"
+    # the lead of a club's shortlist: "Rossi in pole per il Torino", "Rossi supera tutti:
+    # il Genoa sceglie lui", "il Lecce batte la concorrenza per Bianchi"
+    r"\bin pole\b|\b(?:supera|superano|batte|battono) (?:tutti|la concorrenza)\b|"
     # buying out a player on loan: "la Salernitana vuole riscattare Kiyine"
     r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero)\b|"
     # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
@@ -175,6 +178,14 @@ _SQUAD_NEWS = re.compile(
 # A sentence that opens with a hypothesis: what follows it is its consequence.
 _PROTASIS = re.compile(r"\W*(?:se|qualora|nel caso|in caso|nell'eventualità)\b", re.IGNORECASE)
 _NOT_A_CUE = re.compile(r"si tratta di|contratto|maglia", re.IGNORECASE)
+# a team's aim, not a club's target: "il nostro obiettivo è tornare in Europa", "obiettivo
+# salvezza"
+_AIM = re.compile(
+    r"obiettiv[oi]\s+(?:(?:è|e'|sarà|resta|rimane|sono)\s+(?:\w+\s+)?\w+(?:are|ere|ire)\b|"
+    r"(?:salvezza|scudetto|europa|champions|promozione|playoff|play-off|vittoria|"
+    r"tre punti|punti)\b)",
+    re.IGNORECASE,
+)
 _IDIOMS = re.compile(r"domanda e offerta|offerta formativa", re.IGNORECASE)
 
 _HEDGES = re.compile(
@@ -259,8 +270,8 @@ def stage_cues(clause: str, conditional: bool = False) -> list[Cue]:
         for m in rx.finditer(clause):
             before = clause[: m.start()]
             window = clause[max(0, m.start() - 40) : m.end() + 40]
-            if stage in ("talks", "bid", "agreement", "interest") and _NOT_A_CUE.match(
-                clause, m.start()
+            if stage in ("talks", "bid", "agreement", "interest") and (
+                _NOT_A_CUE.match(clause, m.start()) or _AIM.match(clause, m.start())
             ):
                 continue
             negated = _NEGATION.search(before[-60:]) and not _CONTINUES.search(before[-60:])

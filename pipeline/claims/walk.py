@@ -27,19 +27,52 @@ _WEIGHT = {SELLER: 3, COUNTERPART: 1}
 _HEADER_END = re.compile(r"\s*(?:[-–—:.]|$)")
 
 
+# what may stand between the names of a list: "Rossi, Bianchi e Verdi", "... e altri 4"
+_LIST_WORDS = re.compile(r"(?:\s|,|\be\b|\bed\b|\baltr[ie]\s+\w+)*", re.IGNORECASE)
+
+
+def names_only(ctx: Context, clause: Clause) -> bool:
+    """The clause is nothing but names of players: one item (or more) of a list."""
+    text = ctx.article.text
+    named = ctx.named(clause)
+    if not named:
+        return False
+    spans = sorted(
+        (m.start, m.end)
+        for p in named
+        for m in p.mentions
+        if clause.start <= m.start < clause.end
+    )
+    rest, last = [], clause.start
+    for a, b in spans:
+        rest.append(text[last:a])
+        last = max(last, b)
+    rest.append(text[last : clause.end])
+    return bool(_LIST_WORDS.fullmatch(" ".join(rest)))
+
+
 def walk(ctx: Context) -> Iterator[tuple[Clause, list[Person]]]:
-    """Yield (clause, players in focus) for every clause, in order."""
+    """Yield (clause, players in focus) for every clause, in order. The names of a list
+    ("Rossi, Bianchi e Verdi: il Torino ...") are all in focus after it."""
     focus: list[Person] = []
+    listing = -1  # the sentence whose clauses so far list names only
     for clause in ctx.article.clauses:
         named = ctx.named(clause)
         if named:
-            focus = named
+            in_list = names_only(ctx, clause)
+            if in_list and listing == clause.sentence:
+                focus = focus + [p for p in named if p not in focus]
+            else:
+                focus = named
+            listing = clause.sentence if in_list else -1
         elif is_section_header(ctx, clause):
             focus = []
+            listing = -1
         else:
             switched = _epithet_switch(ctx, clause, focus) or _anaphor_switch(ctx, clause, focus)
             if switched:
                 focus = [switched]
+            listing = -1
         yield clause, list(focus)
 
 
@@ -126,10 +159,14 @@ def find_sellers(ctx: Context) -> None:
             stage_cues(ctx.article.text[c.start : c.end]) for c in sentence.clauses
         )
         named_here = ctx.named(clause)
+        clause_text = ctx.article.text[clause.start : clause.end]
+        denial = any(c.stage == "denied" for c in stage_cues(clause_text))
         for m in ctx.clubs_in(clause.start, clause.end):
             role, gap_player = ctx.role(m, clause.sentence)
             if squad_news and role == NEUTRAL:
                 role = SELLER  # "AC Milan annuncia il rinnovo di X": the club he plays for
+            if denial and role == COUNTERPART:
+                continue  # "Nessun contatto con la Lazio": the club denied is no seller
             targets = [gap_player] if gap_player else focus
             for p in targets:
                 if role == FORMER:
