@@ -354,3 +354,45 @@ def test_a_player_warning_a_club_speaks_of_a_match(registry):
     # "obiettivo" is a team's aim there, and the club warned is an opponent
     assert claims(registry, "Quintero avvisa il Genoa: «Il nostro obiettivo è tornare "
                             "in Europa»") == []
+
+
+def test_a_round_up_s_official_is_not_given_to_the_next_player_s_club(registry):
+    # "Ufficiale Rossi, il Lecce pensa a Bianchi": the Lecce is Bianchi's, not Rossi's
+    found = claims(registry, "Ufficiale Quintero, il Lecce pensa a Marco Ferretti",
+                   day="2025-03-01")
+    assert _staged(found) == [("marco ferretti", "genoa", "lecce", "interest")]
+    # an "Ufficiale:" before the player holds for the player the title names
+    found = claims(registry, "Ufficiale: Quintero al Lecce", day="2025-03-01")
+    assert _staged(found) == [("tomas quintero", "torino", "lecce", "official")]
+
+
+def test_a_seller_announcing_a_sale_names_the_buyer(registry):
+    found = claims(registry, "Ufficiale, il Torino ha ceduto Quintero al Lecce",
+                   day="2025-03-01")
+    assert _staged(found) == [("tomas quintero", "torino", "lecce", "official")]
+    # a sale dated in the past is his career
+    assert claims(registry, "Il Torino ha ceduto Quintero al Lecce nel 2019") == []
+
+
+def test_a_past_club_said_in_an_aside_does_not_reach_past_the_comma(registry):
+    found = claims(registry, "Quintero, ceduto al Lecce la scorsa estate, piace al Genoa",
+                   day="2025-03-01")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]
+
+
+@pytest.mark.parametrize("title", [
+    "Quintero ha trovato l'accordo con il Genoa",
+    "Il Genoa ha trovato l'accordo con il Torino per Quintero",
+    "Quintero agrees personal terms with Genoa",
+    "Genoa agree a deal with Torino for Quintero",
+])
+def test_the_other_side_of_a_deal_is_the_buyer_when_he_plays_elsewhere(registry, title):
+    # the data records him at Torino since January 2025
+    assert _staged(claims(registry, title, day="2025-03-01")) == [
+        ("tomas quintero", "torino", "genoa", "agreement")]
+
+
+def test_a_sentence_opening_on_a_renewal_is_about_his_club(registry):
+    # (a story newer than the data: only the text says where he plays)
+    assert claims(registry, "Rinnovo di Quintero, il Torino tratta") == []
+    assert claims(registry, "Infortunio per Quintero, il Torino attende l'esito") == []

@@ -171,3 +171,43 @@ def test_announcing_something_else_is_no_official_move():
         "Il Lecce ha annunciato che non cederà Bianchi")]
     assert "official" in [c.stage for c in stage_cues(
         "Il Genoa ha annunciato l'arrivo di Bianchi")]
+
+
+def _stages(text):
+    return [c.stage for c in stage_cues(text)]
+
+
+def test_english_headline_tenses():
+    # a headline's present is a done deal; wanting, planning, "could" are not
+    assert _stages("Official: Genoa sign Rossi from Lecce") == ["official", "official"]
+    assert _stages("Rossi completes move to Genoa") == ["official"]
+    assert _stages("Genoa want to sign Rossi") == ["interest"]
+    assert _stages("Genoa could sign Rossi in January") == ["interest"]
+    assert _stages("Genoa set to sign Rossi") == ["agreement"]
+    assert _stages("Rossi completes his medical with Genoa") == ["medical"]
+    assert "medical" not in _stages("Rossi will undergo a medical on Monday")
+    assert _stages("Rossi extends his contract with Genoa") == []
+
+
+def test_english_deal_shapes():
+    assert deal_shape("Genoa sign Rossi on a free transfer") == "free"
+    assert deal_shape("Rossi joins Genoa on loan with an option to buy") == "loan_option"
+    assert deal_shape("a loan with an obligation to buy") == "loan_obligation"
+    assert deal_shape("Rossi arriva a zero dal Lecce") == "free"
+
+
+def test_cue_words_inside_other_words_are_no_cues():
+    # "attesi" (expected) inside a surname planned nothing; "sofferta" offers nothing
+    assert _stages("Mattesi completes his medical with Genoa") == ["medical"]
+    assert _stages("Genoa, una vittoria sofferta con Rossi") == []
+
+
+def test_a_team_aim_is_no_target():
+    assert _stages("il nostro obiettivo è tornare in Europa") == []
+    assert _stages("obiettivo salvezza per il Lecce") == []
+    assert _stages("Rossi è l'obiettivo del Genoa") == ["interest"]
+
+
+def test_the_lead_of_a_shortlist_is_interest():
+    assert _stages("Rossi in pole per il Genoa") == ["interest"]
+    assert _stages("Rossi supera la concorrenza") == ["interest"]

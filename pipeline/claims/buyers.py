@@ -28,7 +28,12 @@ def can_buy(
     if m.id == ctx.seller.get(p.key) or m.id in ctx.former[p.key]:
         return False
     role = ctx.role(m, sentence)[0]
-    return role in (BUYER, NEUTRAL) or counterpart and role == COUNTERPART and p.key in ctx.seller
+    if role in (BUYER, NEUTRAL):
+        return True
+    # the other side of a negotiation buys him when his club is known and is another
+    known = ctx.known.get(p.key)
+    his_club = ctx.seller.get(p.key) or (known.club_then if known and known.dated else None)
+    return counterpart and role == COUNTERPART and his_club is not None
 
 
 def buyers_for(

@@ -72,7 +72,7 @@ _FORMER_BEFORE = re.compile(
     r"\b(?:cresciut|arrivat|prelevat|acquistat|esplos|esordit|passat|cedut|preso|presa|lanciat|"
     r"esperienz[ae]|parentesi|"
     r"ha giocato|ha vestito|aveva vestito|ha militato|"
-    r"ai tempi|stagioni|anni|trascors)\w*\b[^.;:]{0,40}$)",
+    r"ai tempi|stagioni|anni|trascors)\w*\b[^.;:,]{0,40}$)",
     re.IGNORECASE,
 )
 _PAST_CLAUSE = re.compile(
@@ -114,11 +114,13 @@ _COUNTERPART_BEFORE = re.compile(
     r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
     r"bussa\w*|porta|strappar\w*|convincere|si parlano|formula|dettagli|discorsi|"
     r"distanza|distanze|asse|tavolo)\b[^.;:]{0,40}?"
-    r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della)\s*$",
+    r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della)\s*$|"
+    # English: "agree a deal with Chelsea", "in talks with Genoa"
+    r"\b(?:talks|agree\w*|deal|negotiat\w*|terms)\b[^.;:]{0,40}?\bwith\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _SELLER_AFTER = re.compile(
-    r"^[^.;:]{0,60}?\b(?:ceder\w*|cede|cedono|cessione|"
+    r"^[^.;:]{0,60}?\b(?:ceder\w*|cede|cedono|cessione|(?:ha|hanno) (?:\w+ )?(?:ceduto|venduto)|"
     r"privar\w*|vender\w*|svender\w*|lasciar(?:lo|la)? partire|"
     r"liberar(?:lo|la|e)|monetizzar\w*|fare cassa|incassar\w*|(?:fa|fare|farà|fanno) sconti|sconto|"
     r"chied\w* (?:almeno |circa |non meno di )?\d|"
@@ -175,6 +177,13 @@ _WON_OVER = re.compile(
     r"ha incantato|ammalia|ha ammaliato)\b[^.;:]{0,30}?(?<!\w)(?:il|lo|la|l'|i)\s*$",
     re.IGNORECASE,
 )
+# the seller's announcement: "il Genoa ha ceduto Rossi al Lecce" - the club he goes to
+# (unless a date puts the sale in the past)
+_SOLD_TO = re.compile(
+    r"\b(?:ha|hanno)\s+(?:appena\s+|ufficialmente\s+)?(?:ceduto|venduto)\b[^.;:]{0,40}?"
+    r"(?<!\w)(?:al|allo|alla|all'|ai|agli)\s*$",
+    re.IGNORECASE,
+)
 _AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
 _THERE_NOW = re.compile(
     r"^,?\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){0,3}(?:non\s+)?(?:sta\s+trovando|trova|ha\s+trovato|"
@@ -208,6 +217,8 @@ def club_role(
     before = sentence[max(0, start - 70) : start]
     after = sentence[end : end + 90]
     clause_before = re.split(r"[.;:!?]", before)[-1]
+    if _SOLD_TO.search(clause_before) and not _PAST_CLAUSE.search(sentence):
+        return BUYER
     if _FORMER_BEFORE.search(clause_before):
         return FORMER
     if _AGAINST.search(clause_before):

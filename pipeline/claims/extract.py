@@ -165,13 +165,14 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     # l'intesa per Y"): held for him until the end of the sentence
     held: dict[str, tuple[int, list[Relay]]] = {}
     outside_relays = [r for r in relays if not r.own]
-    # a title's collapse said before any player is named ("No secco, salta il colpo in casa
-    # Milan: niente Casemiro"): held for the one player the rest of the title names
+    # a title's collapse or official said before any player is named ("No secco, salta il
+    # colpo in casa Milan: niente Casemiro", "Ufficiale: Rossi al Genoa"): held for the one
+    # player the rest of the title names
     held_collapse: list[Cue] = []
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
         if clause.paragraph == 0 and not focus and not ctx.named(clause):
-            held_collapse += [c for c in cues if c.stage in ("collapsed", "denied")]
+            held_collapse += [c for c in cues if c.stage in ("collapsed", "denied", "official")]
         elif clause.paragraph == 0 and held_collapse and len(ctx.named(clause)) == 1:
             cues = held_collapse + cues
             held_collapse = []
@@ -213,7 +214,13 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             for b in destinations:
                 move = moves[(p.key, b)]
                 move.first = min(move.first, clause.start)
-                move.cues.extend((clause.start, c) for c in cues)
+                if b is not None and _club_of_another(ctx, p, b, clause):
+                    # "Ufficiale Rossi, il Genoa pensa a Bianchi": the Genoa of another
+                    # player's clause gets Rossi's official only if the text sends him there
+                    move.loose.extend((clause.start, c) for c in cues if c.stage == "official")
+                    move.cues.extend((clause.start, c) for c in cues if c.stage != "official")
+                else:
+                    move.cues.extend((clause.start, c) for c in cues)
                 move.fees.extend((clause.start, f) for f in fees)
                 move.relays.extend(p_relays)
                 if cues or fees or clause_relays:
@@ -223,6 +230,8 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
                 last_buyer[p.key] = buyers[-1]
     for (pkey, buyer), move in moves.items():
         move.named_destination = buyer is not None and strong_buyer.get(pkey) == buyer
+        if move.named_destination:
+            move.cues = sorted(move.cues + move.loose, key=lambda pc: pc[0])
     _attach_orphans(moves)
     return moves
 
@@ -244,6 +253,17 @@ def _heads_list(ctx: Context, clause: Clause, focus: list[Person]) -> str | None
     if ends and _LIST_TO_CLUB.fullmatch(ctx.article.text[max(ends) : clubs[0].start]):
         return clubs[0].id
     return None
+
+
+def _club_of_another(ctx: Context, p: Person, club: str, clause: Clause) -> bool:
+    """Whether the sentence of `clause` names `club` only in clauses about other players
+    ("Ufficiale Rossi, il Genoa pensa a Bianchi": the Genoa is Bianchi's)."""
+    owners = [
+        ctx.named(c)
+        for c in ctx.article.sentences[clause.sentence].clauses
+        if any(m.id == club for m in ctx.clubs_in(c.start, c.end))
+    ]
+    return bool(owners) and all(named and p not in named for named in owners)
 
 
 def _later_named(ctx: Context, clause: Clause) -> list[Person]:

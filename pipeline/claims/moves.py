@@ -34,6 +34,9 @@ class Move:
     """Everything the article says about one (player, buying club) pair."""
 
     cues: list[tuple[int, Cue]] = field(default_factory=list)  # (clause start, cue)
+    # official cues said where the club is not named for him: his only if the text ties
+    # him to the club elsewhere
+    loose: list[tuple[int, Cue]] = field(default_factory=list)
     fees: list[tuple[int, Fee]] = field(default_factory=list)
     relays: list[Relay] = field(default_factory=list)
     sentences: set[int] = field(default_factory=set)

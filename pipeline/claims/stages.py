@@ -50,7 +50,9 @@ _CUES: dict[str, str] = {
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
     r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
-    r"\bmonitor(?:s|ing)\b|\blinked with\b|\bconsidering a move\b",
+    r"\bmonitor(?:s|ing)\b|\blinked with\b|\bconsidering a move\b|"
+    r"\b(?:want|wants|keen|plan|plans|hope|hopes) to sign\b|\bwants? (?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:could|might|would) sign\b",
     "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
@@ -62,7 +64,8 @@ _CUES: dict[str, str] = {
     # "la Fiorentina spinge per Fabbian", "affare avviato"
     r"\bsping(?:e|ono)\s+per\s+(?:(?:il|lo|la|l')\s*)?(?-i:(?=[A-ZÀ-Þ]))|"
     r"(?:affare|operazione) avviat[oa]",
-    "bid": r"offert\w*|proposta|rilanci\w*|controfferta|"
+    # ("una vittoria sofferta" offers nothing)
+    "bid": r"\boffert\w*|proposta|rilanci\w*|controfferta|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
     r"affonda(?:to)? il colpo|"
     r"\bbid\b|\b(?:an|first|second|new|improved|formal) offer\b|\btabled\b",
@@ -78,6 +81,7 @@ _CUES: dict[str, str] = {
     r"manca solo (?:la firma|l'ufficialita|l'ufficialità|l'annuncio)|"
     r"si trasferira|si trasferirà|here we go|"
     r"\bagree(?:d|s)? (?:a )?(?:deal|terms|fee|personal terms)\b|"
+    r"\b(?:set|poised|due) to (?:sign|join|complete)\b|"
     r"\bdeal (?:agreed|done|reached)\b|\breach(?:ed)? an agreement\b",
     "medical": r"visit[ae] medic[ah]\w*|test medici|idoneita|idoneità|\b(?:a|the|his) medical\b",
     "official": r"\be' ufficiale\b|\bè ufficiale\b|^\W*ufficiale\b|"
@@ -89,6 +93,11 @@ _CUES: dict[str, str] = {
     r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
     r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti|"
     r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"
+    # an English headline's present is a done deal: "Official: Milan sign Rossi", "Rossi
+    # completes move to Genoa" (not "want to sign", "could sign", "will sign")
+    r"^\W*official\b|(?<!\bto )(?<!\bcould )(?<!\bwould )(?<!\bwill )(?<!\bmight )"
+    r"\b(?:sign|signs|signed) (?:(?:for|with) )?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\bcomplete[sd]? (?:his |her |a |the )?(?:move|transfer|switch)\b|"
     r"\bannounce[sd]? the signing\b",
     # "smentire i detrattori" (prove the critics wrong) denies no move
     "denied": r"smenti\w*\b(?! (?:i|le|gli|tutti i) (?:suoi |propri )?(?:critic\w*|detrattori|"
@@ -133,16 +142,20 @@ _NOT_YET = re.compile(
     r"\b(?:ancora|per ora|al momento|per il momento|almeno per ora|finora)\b", re.IGNORECASE
 )
 _HYPOTHETICAL = re.compile(
-    r"\bse\b|qualora|dovesse|dovessero|potrebb\w+|"
+    r"\b(?:se\b|qualora|dovesse|dovessero|potrebb\w+|"
     r"\bpotr[aà]\b|pront[oi] a|dispost[oi] a|servirebb\w+|"
     r"\bservir[aà]\b|davanti a|in caso di|per convincere|soltanto|solo un'|potesse|eventual\w+|"
-    r"disponibilit[aà] (?:del|della|dei|degli|a)\b|per capire|\bcapire\b",
+    r"disponibilit[aà] (?:del|della|dei|degli|a)\b|per capire|\bcapire\b|"
+    r"if\b|could\b|would\b|might\b)",
     re.IGNORECASE,
 )
+# (word starts only: "attesi" is in "Frattesi")
 _PLANNED = re.compile(
-    r"previst\w*|attes[oaie]\b|si attendono|organizzar\w*|calendario|verranno|sara\b|sarà|saranno|"
+    r"\b(?:previst\w*|attes[oaie]\b|si attendono|organizzar\w*|calendario|verranno|sara\b|"
+    r"sarà|saranno|"
     r"vol(?:e|a)r[aà]|prossim\w*|in programma|rest(?:a|ano) da|manca|\bpoi\b|entro|dovr\w+|potr\w+|"
-    r"firmer\w+|sosterr\w+|effettuer\w+|verrebber?o?",
+    r"firmer\w+|sosterr\w+|effettuer\w+|verrebber?o?|"
+    r"will\b|expected\b|scheduled\b|due to\b|set to\b|poised\b|to undergo\b)",
     re.IGNORECASE,
 )
 # A coordinated clause with its own subject ("i contatti proseguono e la prossima settimana
@@ -166,7 +179,11 @@ _PAGE_LABEL = re.compile(
 _PAST = re.compile(
     r"\bdopo\s+(?:il|lo|la|i|gli|le|l'|un|una|un')?\s*(?:\w+\s+){0,2}$", re.IGNORECASE
 )
-_RENEWAL = re.compile(r"rinnov\w*|prolung\w*|\bblindat\w*", re.IGNORECASE)
+_RENEWAL = re.compile(
+    r"rinnov\w*|prolung\w*|\bblindat\w*|\bcontract extension\b|\bextends?\b[^.]{0,30}\bcontract\b|"
+    r"\bnew (?:contract|deal) (?:with|at)\b|\brenew(?:s|ed|al)?\b",
+    re.IGNORECASE,
+)
 # News about a club's own player - a renewal, an injury, a retirement - is no move: the
 # club it names is the one he plays for.
 _SQUAD_NEWS = re.compile(
@@ -199,19 +216,34 @@ DEALS = (
     (
         "loan_obligation",
         re.compile(
-            r"obblig\w* di riscatto|prestito con obbligo|titolo temporaneo con obbligo",
+            r"obblig\w* di riscatto|prestito con obbligo|titolo temporaneo con obbligo|"
+            r"\bobligation to buy\b",
             re.IGNORECASE,
         ),
     ),
     (
         "loan_option",
         re.compile(
-            r"diritto di riscatto|prestito con (?:diritto|opzione)|con riscatto", re.IGNORECASE
+            r"diritto di riscatto|prestito con (?:diritto|opzione)|con riscatto|\boption to buy\b",
+            re.IGNORECASE,
         ),
     ),
     ("swap", re.compile(r"\bscambi?o\b|contropartit\w*|operazione incrociata", re.IGNORECASE)),
-    ("free", re.compile(r"parametro zero|svincolat\w*|a costo zero", re.IGNORECASE)),
-    ("loan", re.compile(r"prestito secco|\bin prestito\b|\bprestito\b", re.IGNORECASE)),
+    (
+        "free",
+        re.compile(
+            r"parametro zero|svincolat\w*|a costo zero|\ba zero\b|\bfree (?:transfer|agent)\b|"
+            r"\bon a free\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "loan",
+        re.compile(
+            r"prestito secco|\bin prestito\b|\bprestito\b|\bon loan\b|\bloan (?:deal|move)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "transfer",
         re.compile(r"titolo definitivo|cessione definitiva|acquisto definitivo", re.IGNORECASE),

@@ -147,6 +147,20 @@ def _anaphor_switch(ctx: Context, clause: Clause, focus: list[Person]) -> Person
     return None
 
 
+def _elsewhere(ctx: Context, p: Person, club: str, sentence: int) -> bool:
+    """The other side of a negotiation is no club of his when the sentence names no other
+    club and a recorded move has him elsewhere on the article's day ("Rossi ha trovato
+    l'accordo con il Milan", Rossi of the Genoa)."""
+    known = ctx.known.get(p.key)
+    s = ctx.article.sentences[sentence]
+    return (
+        known is not None
+        and known.dated
+        and known.club_then not in (None, club)
+        and len({m.id for m in ctx.clubs_in(s.start, s.end)}) == 1
+    )
+
+
 def find_sellers(ctx: Context) -> None:
     """Each player's current club, from every seller-like mention in the article."""
     score: dict[str, Counter[str]] = defaultdict(Counter)
@@ -157,6 +171,13 @@ def find_sellers(ctx: Context) -> None:
         sentence = ctx.article.sentences[clause.sentence]
         squad_news = is_squad_news(ctx.article.sentence_text(clause.sentence)) and not any(
             stage_cues(ctx.article.text[c.start : c.end]) for c in sentence.clauses
+        )
+        # a sentence that opens on a renewal or an injury and names one club is about his
+        # club, whatever else it says: "Rinnovo di Rossi, il Genoa tratta"
+        first = sentence.clauses[0]
+        squad_news = squad_news or (
+            is_squad_news(ctx.article.text[first.start : first.end])
+            and len({m.id for m in ctx.clubs_in(sentence.start, sentence.end)}) == 1
         )
         named_here = ctx.named(clause)
         clause_text = ctx.article.text[clause.start : clause.end]
@@ -169,6 +190,8 @@ def find_sellers(ctx: Context) -> None:
                 continue  # "Nessun contatto con la Lazio": the club denied is no seller
             targets = [gap_player] if gap_player else focus
             for p in targets:
+                if role == COUNTERPART and _elsewhere(ctx, p, m.id, clause.sentence):
+                    continue  # "Rossi ha trovato l'accordo con il Milan": he plays elsewhere
                 if role == FORMER:
                     if gap_player or p in named_here:
                         # "passati dallo United" is about whoever is named there
