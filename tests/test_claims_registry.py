@@ -396,3 +396,10 @@ def test_a_sentence_opening_on_a_renewal_is_about_his_club(registry):
     # (a story newer than the data: only the text says where he plays)
     assert claims(registry, "Rinnovo di Quintero, il Torino tratta") == []
     assert claims(registry, "Infortunio per Quintero, il Torino attende l'esito") == []
+
+
+def test_the_text_calling_his_data_club_a_past_one_outweighs_the_data(registry):
+    # the data has Marco Ferretti at Genoa; the article, newer, calls him an ex Genoa player
+    found = claims(registry, "Lecce, torna di moda Marco Ferretti",
+                   "Secondo alcune voci, l'ex centrocampista del Genoa piacerebbe al Lecce.")
+    assert _staged(found) == [("marco ferretti", None, "lecce", "interest")]

@@ -118,6 +118,8 @@ def claims_of(
                 buyer, seller = seller, then
                 if any(k == (pkey, buyer) for k in moves):
                     continue  # that move is claimed in its own right
+        if seller is None and then is not None and then in ctx.former[pkey]:
+            then = None  # "l'ex terzino del Milan": the text has him gone from the data's club
         if seller is None and then is not None:
             # a loanee is sold by the club that owns him, not the one he is on loan at
             seller, inferred = (who.owner if who and who.owner else then), True

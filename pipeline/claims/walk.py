@@ -17,12 +17,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from .context import Context
-from .direction import BUYER, COUNTERPART, FORMER, NEUTRAL, SELLER, anaphor_spans, epithets
+from .direction import (
+    BUYER,
+    COUNTERPART,
+    FORMER,
+    NEUTRAL,
+    PLAYER_ROLES,
+    SELLER,
+    anaphor_spans,
+    epithets,
+)
 from .players import Person
 from .sentences import Clause
 from .stages import is_squad_news, stage_cues
 
 _WEIGHT = {SELLER: 3, COUNTERPART: 1}
+# a role noun with "ex" right before a club: "l'ex terzino del Milan"
+_EX_ROLE = re.compile(
+    rf"\b(?:l'|dell'|all'|sull')?ex\s+(?:{PLAYER_ROLES})\s+(?:del|dello|della|dell'|dei|degli)\s*$",
+    re.IGNORECASE,
+)
 # what may follow a round-up section header: "ROMA – ...", "Juventus. ...", "MILAN: ..."
 _HEADER_END = re.compile(r"\s*(?:[-–—:.]|$)")
 
@@ -193,8 +207,11 @@ def find_sellers(ctx: Context) -> None:
                 if role == COUNTERPART and _elsewhere(ctx, p, m.id, clause.sentence):
                     continue  # "Rossi ha trovato l'accordo con il Milan": he plays elsewhere
                 if role == FORMER:
-                    if gap_player or p in named_here:
-                        # "passati dallo United" is about whoever is named there
+                    if gap_player or p in named_here or len(targets) == 1 and _EX_ROLE.search(
+                        ctx.article.text, max(0, m.start - 40), m.start
+                    ):
+                        # "passati dallo United" is about whoever is named there; "l'ex
+                        # terzino del Milan" about the one player in focus
                         ctx.former[p.key].add(m.id)
                 elif role in _WEIGHT:
                     weight = _WEIGHT[role]
