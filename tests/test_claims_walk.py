@@ -1,10 +1,13 @@
 """The walk: who each clause is about - epithets, round-up sections, relays said before
 the name. Invented articles."""
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.claims import KnownSource, extract_claims
+from pipeline.claims import KnownSource, direction, extract_claims
 from tests.budget import examples
 
 KNOWN = (
@@ -109,3 +112,18 @@ def test_reordering_self_contained_paragraphs_does_not_change_the_claims(case):
     paragraphs, order = case
     title = "Il punto sul mercato"
     assert _claim_set(title, paragraphs) == _claim_set(title, [paragraphs[i] for i in order])
+
+
+@pytest.mark.parametrize("rule", direction.RULES, ids=lambda r: r.example)
+def test_each_direction_rule_is_the_first_to_hold_on_its_example(rule):
+    # the table is the documentation: each rule's invented example reaches that rule
+    text = rule.example
+    start = text.index("[")
+    end = text.index("]") - 1
+    sentence = text.replace("[", "").replace("]", "")
+    name = re.search(r"Rossi(?=.{0,8}$)", sentence[:start])
+    gap = sentence[name.end() : start] if name else None
+    where = direction.Where(sentence, start, end, gap, sentence[start].islower())
+    first = next(r for r in direction.RULES if r.test(where))
+    assert first is rule
+    assert direction.club_role(sentence, start, end, gap, sentence[start].islower()) == rule.role

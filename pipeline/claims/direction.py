@@ -22,6 +22,8 @@ in one sentence it says whether the club is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", "former", "neutral"
 OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "il prossimo
@@ -204,74 +206,125 @@ _ON_PLAYER = re.compile(
 )  # case-sensitive: "il City su Cambiaso", "l'Inter sull'ex Milan Kessié"
 
 
+@dataclass(frozen=True)
+class Where:
+    """One club mention in its sentence, as the direction rules read it."""
+
+    sentence: str
+    start: int
+    end: int
+    gap: str | None  # the text from a player's name right before the mention, if any
+    nickname: bool  # the mention is a colour adjective or a periphrasis ("in azzurro")
+
+    @property
+    def before(self) -> str:
+        return self.sentence[max(0, self.start - 70) : self.start]
+
+    @property
+    def after(self) -> str:
+        return self.sentence[self.end : self.end + 90]
+
+    @property
+    def clause_before(self) -> str:
+        """What precedes the mention back to the last full stop, colon or semicolon."""
+        return re.split(r"[.;:!?]", self.before)[-1]
+
+    @property
+    def comma_before(self) -> str:
+        return re.split(r"[,.;:!?]", self.before)[-1]
+
+    @property
+    def comma_after(self) -> str:
+        return re.split(r"[,.;:!?]", self.after)[0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern of the language: when `test` holds, the club is `role`."""
+
+    role: str
+    test: Callable[[Where], object]
+    example: str  # an invented sentence, the club mention in brackets
+
+
+_STAY = re.compile(
+    r"\b(?:sta|stare|resta\w*|rimane\w*|rimaner\w*|gioca\w*|bene|felice|anni|stagion\w*|"
+    r"continua\w*)\b[^.;:]{0,20}$",
+    re.IGNORECASE,
+)
+_IN = re.compile(r"\bin\s+$")
+_OFFER_AFTER = re.compile(r"^[^.;:]{0,25}\b(?:offerta|proposta)\b", re.IGNORECASE)
+
+# The direction rules, in the order they are tried: the first that holds gives the role.
+# Order matters where two patterns meet: a seller's announcement of a sale comes before the
+# past-club words ("ha ceduto"), a past club and a match before any other reading, a name
+# tied to the club ("Rossi del Genoa", "Rossi al Genoa") before the words around them.
+RULES: tuple[Rule, ...] = (
+    Rule(BUYER, lambda w: _SOLD_TO.search(w.clause_before) and not _PAST_CLAUSE.search(w.sentence),
+         "Ufficiale, il Torino ha ceduto Rossi al [Genoa]"),
+    Rule(FORMER, lambda w: _FORMER_BEFORE.search(w.clause_before),
+         "Rossi, cresciuto nel vivaio del [Genoa], piace al Torino"),
+    Rule(OPPONENT, lambda w: _AGAINST.search(w.clause_before),
+         "una doppietta contro il [Sassuolo]"),
+    # a date in the past speaks of the comma-clause it is in
+    Rule(FORMER, lambda w: _PAST_CLAUSE.search(
+        w.comma_before + w.sentence[w.start : w.end] + w.comma_after)
+        and _PAST_VERB.search(w.comma_before + w.comma_after),
+         "nel 2019 Rossi ha firmato con il [Lecce], oggi gioca nel Torino"),
+    Rule(SELLER, lambda w: w.nickname and _IN.search(w.before) and _STAY.search(w.before),
+         "Rossi sta bene in [rossoblù]"),
+    Rule(BUYER, lambda w: w.nickname and _IN.search(w.before),
+         "Rossi si trasferirà in [granata]"),
+    Rule(COUNTERPART, lambda w: w.gap is not None and _AL_GAP.fullmatch(w.gap)
+         and _COUNTERPART_VERB.search(w.before[: len(w.before) - len(w.gap)][-45:]),
+         "il Torino ha chiesto Rossi al [Genoa]"),
+    Rule(SELLER, lambda w: w.gap is not None
+         and re.fullmatch(rf"\s*{_DEL}", w.gap, re.IGNORECASE),
+         "Rossi del [Genoa] piace al Torino"),
+    Rule(BUYER, lambda w: w.gap is not None and _PLAYER_AL.match(w.gap),
+         "Rossi al [Torino]?"),
+    Rule(BUYER, lambda w: w.gap is not None and re.fullmatch(r"\s*[-–]\s*", w.gap),
+         "Rossi-[Torino], ci siamo"),
+    Rule(BUYER, lambda w: BUYER_AFTER.match(w.after) and _AL_END.search(w.before),
+         "al [Torino] andrebbe Rossi"),
+    Rule(SELLER, lambda w: _EN_SELLER_AFTER.match(w.after),
+         "[Genoa] striker Rossi"),
+    Rule(SELLER, lambda w: _LEAVING_BEFORE.search(w.clause_before),
+         "Rossi è destinato a lasciare il [Genoa]"),
+    Rule(BUYER, lambda w: _BUYER_BEFORE.search(w.clause_before),
+         "Rossi nel mirino del [Torino]"),
+    Rule(BUYER, lambda w: _WON_OVER.search(w.clause_before),
+         "Rossi conquista tutti, soprattutto il [Torino]"),
+    Rule(SELLER, lambda w: _SELLER_BEFORE.search(w.clause_before),
+         "il centrocampista del [Genoa]"),
+    Rule(BUYER, lambda w: _ON_PLAYER.match(w.after),
+         "il [Torino] su Rossi"),
+    Rule(SELLER, lambda w: _AT_CLUB_NOW.search(w.before) and _THERE_NOW.match(w.after),
+         "A [Genova] Rossi trova poco spazio"),
+    Rule(SELLER, lambda w: _SELLER_AFTER.match(w.after) and not _OFFER_AFTER.match(w.after),
+         "il [Genoa] chiede 20 milioni per Rossi"),
+    Rule(COUNTERPART, lambda w: _COUNTERPART_BEFORE.search(w.clause_before),
+         "il Torino ha avviato i contatti con il [Genoa] per Rossi"),
+    Rule(SELLER, lambda w: _FROM.search(w.clause_before),
+         "Rossi arriva dal [Genoa]"),
+)
+
+
 def club_role(
     sentence: str, start: int, end: int, gap_from_player: str | None, nickname: bool
 ) -> str:
-    """The role of the club mention sentence[start:end] for the player in focus.
+    """The role of the club mention sentence[start:end] for the player in focus: the role
+    of the first rule of RULES that holds, NEUTRAL when none does.
 
     `gap_from_player`: the few characters between a player's name and the mention, when
     the name is right before it (" all'" in "Thuram all'Arsenal", " del " in "Gomez del
     Liverpool"); None otherwise. `nickname`: the mention is a colour adjective or a
     periphrasis ("in azzurro").
     """
-    before = sentence[max(0, start - 70) : start]
-    after = sentence[end : end + 90]
-    clause_before = re.split(r"[.;:!?]", before)[-1]
-    if _SOLD_TO.search(clause_before) and not _PAST_CLAUSE.search(sentence):
-        return BUYER
-    if _FORMER_BEFORE.search(clause_before):
-        return FORMER
-    if _AGAINST.search(clause_before):
-        return OPPONENT  # "una doppietta contro il Sassuolo": a match, not a move
-    clause_after = re.split(r"[,.;:!?]", after)[0]
-    # a date in the past speaks of the comma-clause it is in ("ceduto al Bayern nel 2019,
-    # oggi trova poco spazio al PSG": the PSG is today's club)
-    past_before = re.split(r"[,.;:!?]", before)[-1]
-    if _PAST_CLAUSE.search(
-        past_before + sentence[start:end] + clause_after
-    ) and _PAST_VERB.search(past_before + clause_after):
-        return FORMER
-    if nickname and re.search(r"\bin\s+$", before):
-        if re.search(
-            r"\b(?:sta|stare|resta\w*|rimane\w*|rimaner\w*|gioca\w*|bene|felice|anni|stagion\w*|"
-            r"continua\w*)\b[^.;:]{0,20}$",
-            before,
-        ):
-            return SELLER  # "sta bene in rossoblù": the club he is at
-        return BUYER  # "si trasferirà in azzurro", "porterebbe Ilić in viola"
-    if (
-        gap_from_player is not None
-        and _AL_GAP.fullmatch(gap_from_player)
-        and _COUNTERPART_VERB.search(before[: len(before) - len(gap_from_player)][-45:])
-    ):
-        return COUNTERPART  # "ha chiesto Koné alla Roma": the club he is asked from
-    if gap_from_player is not None:
-        if re.fullmatch(rf"\s*{_DEL}", gap_from_player, re.IGNORECASE):
-            return SELLER  # "Joe Gomez del Liverpool"
-        if _PLAYER_AL.match(gap_from_player):
-            return BUYER  # "Thuram all'Arsenal?", "Kone all'Inter"
-        if re.fullmatch(r"\s*[-–]\s*", gap_from_player):
-            return BUYER  # "Gomez-Milan" in a title
-    if BUYER_AFTER.match(after) and _AL_END.search(before):
-        return BUYER  # "al Bologna andrebbe Sohm"
-    if _EN_SELLER_AFTER.match(after):
-        return SELLER  # "Real Madrid defender Rudiger"
-    if _LEAVING_BEFORE.search(clause_before):
-        return SELLER  # "destinato a lasciare Trigoria": leaving beats "destinato a"
-    if _BUYER_BEFORE.search(clause_before) or _WON_OVER.search(clause_before):
-        return BUYER
-    if _SELLER_BEFORE.search(clause_before):
-        return SELLER
-    if _ON_PLAYER.match(after):
-        return BUYER
-    if _AT_CLUB_NOW.search(before) and _THERE_NOW.match(after):
-        return SELLER  # "A Bologna Immobile trova poco spazio": where he plays today
-    if _SELLER_AFTER.match(after) and not re.match(r"^[^.;:]{0,25}\b(?:offerta|proposta)\b", after):
-        return SELLER
-    if _COUNTERPART_BEFORE.search(clause_before):
-        return COUNTERPART
-    if _FROM.search(clause_before):
-        return SELLER
+    where = Where(sentence, start, end, gap_from_player, nickname)
+    for rule in RULES:
+        if rule.test(where):
+            return rule.role
     return NEUTRAL
 
 
