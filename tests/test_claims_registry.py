@@ -403,3 +403,53 @@ def test_the_text_calling_his_data_club_a_past_one_outweighs_the_data(registry):
     found = claims(registry, "Lecce, torna di moda Marco Ferretti",
                    "Secondo alcune voci, l'ex centrocampista del Genoa piacerebbe al Lecce.")
     assert _staged(found) == [("marco ferretti", None, "lecce", "interest")]
+
+
+def _dealt(found):
+    return [(c.player_key, c.from_club, c.to_club, c.stage, c.deal) for c in found]
+
+
+def test_a_window_list_under_a_club_heading_gives_its_done_deals(registry):
+    body = ("GENOA\n\n"
+            "Acquisti: Quintero (c, Torino), Amato (Lecce, prestito), Scarpellini (svincolato), "
+            "Basile (Lecce, fine prestito)\n\n"
+            "Cessioni: Marco Ferretti (a, Empoli)")
+    found = claims(registry, "Serie A, come sono cambiate le rose", body, day="2025-03-01")
+    assert sorted(_dealt(found)) == [
+        ("enzo scarpellini", None, "genoa", "official", "free"),
+        ("giorgio amato", "lecce", "genoa", "official", "loan"),
+        ("marco ferretti", "genoa", "empoli", "official", None),
+        ("tomas quintero", "torino", "genoa", "official", None),
+    ]  # a loan coming back (Basile) is no transfer
+
+
+def test_a_window_list_after_the_club_in_its_sentence(registry):
+    found = claims(registry, "Il mercato del Genoa",
+                   "Genoa – Acquisti: Quintero (Torino, obbligo di riscatto). Cessioni: "
+                   "Marco Ferretti (svincolato).", day="2025-03-01")
+    # a player released with no new club moves nowhere
+    assert _dealt(found) == [("tomas quintero", "torino", "genoa", "official", "loan_obligation")]
+
+
+def test_a_list_without_a_club_heading_is_no_window_list(registry):
+    assert claims(registry, "Il punto sul mercato",
+                  "Acquisti: Quintero (Torino), Amato (Lecce).", day="2025-03-01") == []
+
+
+@pytest.mark.parametrize("title", [
+    "Quintero è stato ceduto al Lecce",
+    "Torino: ceduto Quintero al Lecce",
+    "Il Torino ha ceduto Quintero al Lecce",
+])
+def test_a_sale_reported_done_is_official(registry, title):
+    assert _staged(claims(registry, title, day="2025-03-01")) == [
+        ("tomas quintero", "torino", "lecce", "official")]
+
+
+def test_giving_in_to_a_club_or_a_sale_years_ago_is_no_official_sale(registry):
+    found = claims(registry, "Il Torino ha ceduto alle richieste del Lecce per Quintero",
+                   day="2025-03-01")
+    assert all(c.stage != "official" for c in found)
+    found = claims(registry, "Quintero, ceduto al Lecce nel 2019, piace al Genoa",
+                   day="2025-03-01")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]

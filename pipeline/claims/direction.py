@@ -181,8 +181,14 @@ _WON_OVER = re.compile(
 )
 # the seller's announcement: "il Genoa ha ceduto Rossi al Lecce" - the club he goes to
 # (unless a date puts the sale in the past)
+# the seller's announcement: "il Genoa ha ceduto Rossi al Lecce", "Rossi è stato ceduto al
+# Lecce", "Genoa: ceduto Rossi al Lecce" - the club he goes to (unless a date puts the sale
+# in the past)
 _SOLD_TO = re.compile(
-    r"\b(?:ha|hanno)\s+(?:appena\s+|ufficialmente\s+)?(?:ceduto|venduto)\b[^.;:]{0,40}?"
+    r"(?:\b(?:ha|hanno)\s+(?:appena\s+|ufficialmente\s+)?(?:ceduto|venduto)\b[^.;:]{0,40}?|"
+    r"\b(?:è|e'|sono)\s+(?:stat[oaie]\s+)?(?:ufficialmente\s+)?(?:cedut|vendut)[oaie]\s+"
+    r"(?:(?:a titolo definitivo|in prestito|a titolo temporaneo)\s+)?|"
+    r"(?:^|[:–-])\s*(?:cedut|vendut)[oaie]\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){1,3})"
     r"(?<!\w)(?:al|allo|alla|all'|ai|agli)\s*$",
     re.IGNORECASE,
 )

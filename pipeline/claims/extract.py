@@ -30,6 +30,7 @@ from .context import Context
 from .direction import BUYER
 from .fees import Fee, find_fees
 from .known import identify
+from .lists import Listed, window_lists
 from .moves import Move, Moves, claims_of
 from .players import Person, find_people
 from .relays import KnownSource, Relay, find_relays
@@ -106,6 +107,7 @@ def extract_claims(
     learn_epithets(ctx)
     find_sellers(ctx)
     moves = _collect(ctx, relays)
+    _add_listed(ctx, moves, window_lists(article, ctx.clubs, people))
     return claims_of(ctx, moves, index, known_sources, outlet_id, _swap_pairs(ctx))
 
 
@@ -264,6 +266,25 @@ def _club_of_another(ctx: Context, p: Person, club: str, clause: Clause) -> bool
         if any(m.id == club for m in ctx.clubs_in(c.start, c.end))
     ]
     return bool(owners) and all(named and p not in named for named in owners)
+
+
+def _add_listed(ctx: Context, moves: Moves, listed: list[Listed]) -> None:
+    """The done deals of window lists (see lists.py): official moves. A name in such a
+    list is presented as a player by the list itself, unless he is known as staff."""
+    for item in listed:
+        p = item.person
+        if ctx.known.get(p.key) is not None and ctx.known[p.key].staff:
+            continue
+        if p not in ctx.players:
+            ctx.players.append(p)
+        move = moves[(p.key, item.buyer)]
+        move.cues.append((item.start, Cue("official", 0, 0)))
+        move.first = min(move.first, item.start)
+        move.sentences.add(ctx.sentence_of(item.start))
+        move.named_destination = move.listed = True
+        move.deal = item.deal
+        if item.seller is not None:
+            ctx.seller[p.key] = item.seller
 
 
 def _later_named(ctx: Context, clause: Clause) -> list[Person]:

@@ -43,6 +43,9 @@ class Move:
     first: int = 10**9
     title_link: bool = False
     named_destination: bool = False  # the text ties this club to the player ("Prati al Genoa")
+    # a done deal of a window list ("Acquisti: Rossi (Lecce, prestito)"), with its own deal
+    listed: bool = False
+    deal: str | None = None
 
 
 Moves = dict[tuple[str, str | None], Move]
@@ -93,6 +96,10 @@ def claims_of(
             article.sentence_text(ctx.sentence_of(move.first)),
         )
         joined = " ".join(evidence)
+        if then is not None and move.listed and (buyer == then or move.deal == "free"):
+            # the list says he moved there (data that has him there agrees), or that he
+            # came as a free agent: the data's club is not the one he left
+            then = None
         if then is not None and buyer == then:
             other = _other_club(ctx, move, then) if not move.named_destination else None
             if not (who and who.dated) and not (other and who and who.player is ref):
@@ -135,7 +142,11 @@ def claims_of(
             and _OFFICIAL_SOURCE_CUE.search(joined)
         ):
             cites, cites_id = official_sources[buyer].name, official_sources[buyer].id
-        deal = deal_shape(joined) or ("transfer" if fee and fee.eur else None)
+        deal = (
+            move.deal
+            if move.listed
+            else deal_shape(joined) or ("transfer" if fee and fee.eur else None)
+        )
         if (
             deal == "swap"
             and not move.named_destination

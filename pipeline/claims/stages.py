@@ -92,6 +92,11 @@ _CUES: dict[str, str] = {
     r"ufficialmente (?:un |il |l')?(?:nuovo )?(?:giocatore|"
     r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
     r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti|"
+    # a sale reported done: "il Genoa ha ceduto Rossi", "Rossi è stato ceduto al Lecce"
+    r"\b(?:ha|hanno) (?:ufficialmente )?(?:ceduto|venduto) (?-i:(?=[A-ZÀ-Þ]))|"
+    r"^\W*(?:cedut|vendut)[oaie] (?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:è|e'|sono) stat[oaie] (?:ufficialmente )?(?:cedut|vendut)[oaie] "
+    r"(?:(?:a titolo definitivo|in prestito) )?(?:al|alla|allo|all'|ai|agli)\b|"
     r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"
     # an English headline's present is a done deal: "Official: Milan sign Rossi", "Rossi
     # completes move to Genoa" (not "want to sign", "could sign", "will sign")
@@ -178,6 +183,13 @@ _PAGE_LABEL = re.compile(
 )
 _PAST = re.compile(
     r"\bdopo\s+(?:il|lo|la|i|gli|le|l'|un|una|un')?\s*(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+# a date in the past: what is said there is history
+_PAST_DATE = re.compile(
+    r"\b(?:nel|nell'|estate|gennaio|stagione)\s+(?:del\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:un|una|due|tre|quattro|cinque|alcune|alcuni|qualche|\d+) (?:estat[ei]|stagion[ei]|"
+    r"ann[oi]) fa\b|\bin passato\b|\b(?:la scorsa|nella scorsa) (?:estate|stagione)\b",
+    re.IGNORECASE,
 )
 _RENEWAL = re.compile(
     r"rinnov\w*|prolung\w*|\bblindat\w*|\bcontract extension\b|\bextends?\b[^.]{0,30}\bcontract\b|"
@@ -342,6 +354,8 @@ def stage_cues(clause: str, conditional: bool = False) -> list[Cue]:
                 _scope(clause, m.start(), m.end())
             ):
                 continue
+            if stage == "official" and _PAST_DATE.search(clause):
+                continue  # "ceduto al Lecce nel 2019": his career, not today's deal
             if (
                 stage == "interest"
                 and m.group(0).lower().startswith("pista")
