@@ -453,3 +453,25 @@ def test_giving_in_to_a_club_or_a_sale_years_ago_is_no_official_sale(registry):
     found = claims(registry, "Quintero, ceduto al Lecce nel 2019, piace al Genoa",
                    day="2025-03-01")
     assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]
+
+
+def test_a_club_s_shortlist_after_a_colon_is_its_targets(registry):
+    found = claims(registry, "Genoa, tre nomi per il centrocampo",
+                   "Il Genoa valuta tre profili: Quintero del Torino, Amato e Basile del Lecce.",
+                   day="2025-03-01")
+    assert sorted(_staged(found)) == [
+        ("giorgio amato", "lecce", "genoa", "interest"),
+        ("giorgio basile", "lecce", "genoa", "interest"),
+        ("tomas quintero", "torino", "genoa", "interest")]
+    # a round-up's heading names no club: its cue is not each item's
+    assert claims(registry, "Il punto", "Le trattative del giorno: Quintero, Amato e Basile.",
+                  day="2025-03-01") == []
+
+
+def test_players_who_please_a_club_are_its_targets(registry):
+    found = claims(registry, "Genoa, caccia al centrocampista",
+                   "Il Genoa cerca un centrocampista: piacciono Quintero del Torino e Amato.",
+                   day="2025-03-01")
+    assert sorted(_staged(found)) == [
+        ("giorgio amato", "lecce", "genoa", "interest"),
+        ("tomas quintero", "torino", "genoa", "interest")]

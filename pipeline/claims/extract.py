@@ -88,14 +88,11 @@ def extract_claims(
     )
     day = published_at.date() if published_at else None
     known = identify(article, people, mentions, registry, day)
-    players = [
-        p
-        for p in people
-        if not p.staff
-        and known[p.key].footballer
-        and not known[p.key].staff
-        and _is_transfer_subject(article, p, mentions)
+    footballers = [
+        p for p in people if not p.staff and known[p.key].footballer and not known[p.key].staff
     ]
+    players = [p for p in footballers if _is_transfer_subject(article, p, mentions)]
+    players += _listed_after(article, players, [p for p in footballers if p not in players])
     ctx = Context(
         article,
         [m for m in mentions if m.club_id],
@@ -144,6 +141,32 @@ def _is_transfer_subject(
     return bool(clause and stage_cues(article.text[clause.start : clause.end]))
 
 
+_AND_BEFORE = re.compile(r"(?:,|\be|\bed)\s*$", re.IGNORECASE)
+
+
+def _listed_after(article: Article, players: list[Person], others: list[Person]) -> list[Person]:
+    """Footballers listed right after a transfer subject are subjects too: "piacciono Rossi
+    del Genoa e Bianchi", "Rossi, Bianchi e Verdi"."""
+    added: list[Person] = []
+    ends = sorted(m.end for p in players for m in p.mentions)
+    changed = True
+    while changed:
+        changed = False
+        for q in others:
+            if q in added:
+                continue
+            for m in q.mentions:
+                near = [e for e in ends if 0 <= m.start - e <= 40]
+                if near and _AND_BEFORE.search(article.text[near[-1] : m.start]) and not re.search(
+                    r"[.;:!?]", article.text[near[-1] : m.start]
+                ):
+                    added.append(q)
+                    ends = sorted(ends + [x.end for x in q.mentions])
+                    changed = True
+                    break
+    return added
+
+
 def _clause_cues(ctx: Context, clause: Clause):
     """The stage cues of a clause in its sentence: none in a page label ("Comunicato
     ufficiale"), hypothetical ones after a sentence-opening "Se ..."."""
@@ -171,8 +194,22 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     # colpo in casa Milan: niente Casemiro", "Ufficiale: Rossi al Genoa"): held for the one
     # player the rest of the title names
     held_collapse: list[Cue] = []
+    # cues of a clause that names a club but no player and ends on a colon ("la Juventus
+    # valuta tre profili: Rossi del Genoa, Bianchi del Lecce") are said of the players it
+    # introduces, in the clauses after it that say nothing of their own
+    held_colon: tuple[int, list[Cue]] = (-1, [])
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
+        named = ctx.named(clause)
+        if (
+            not named
+            and cues
+            and article.text[clause.end : clause.end + 1] == ":"
+            and ctx.clubs_in(clause.start, clause.end)  # the club whose list it is
+        ):
+            held_colon = (clause.sentence, cues)
+        elif named and held_colon[0] == clause.sentence and not cues:
+            cues = list(held_colon[1])  # each item of the list, to the end of the sentence
         if clause.paragraph == 0 and not focus and not ctx.named(clause):
             held_collapse += [c for c in cues if c.stage in ("collapsed", "denied", "official")]
         elif clause.paragraph == 0 and held_collapse and len(ctx.named(clause)) == 1:

@@ -26,7 +26,8 @@ NEGATIVE = ("denied", "collapsed")
 
 _CUES: dict[str, str] = {
     "interest": r"sondagg\w*|sondat[oaie]|\bidea\b|obiettiv[oi]|"
-    r"\bpiac[ei]\w*|interess(?:e|a|ano|ato|ati|amento)\b|suggestion\w*|"
+    r"\bpiac(?:[ei]\w*|ciono)\b|(?:due|tre|quattro|cinque|alcuni|diversi|vari) (?:nomi|profili|"
+    r"candidati|obiettivi)\b|interess(?:e|a|ano|ato|ati|amento)\b|suggestion\w*|"
     r"\bpista\b|ipotesi|nome nuovo|nel mirino|(?:mess[oi]|mette(?:re)?) gli occhi|"
     r"\bpens[aoi]\w* (?:a|ad) (?-i:(?=[A-ZÀ-Þ]))|(?<!\bun )\bsogn(?:o|a|ano|ava|avano|ato)\b|"
     r"chiest[oi] informazioni|chiede(?:re)? informazioni|"
