@@ -475,3 +475,12 @@ def test_players_who_please_a_club_are_its_targets(registry):
     assert sorted(_staged(found)) == [
         ("giorgio amato", "lecce", "genoa", "interest"),
         ("tomas quintero", "torino", "genoa", "interest")]
+
+
+def test_the_club_whose_probe_it_is_buys(registry):
+    # "un sondaggio del Genoa": the Genoa probes; "nessuna offerta, solo un sondaggio" is
+    # interest, not a denial
+    found = claims(registry, "Quintero, il Genoa ci prova",
+                   "Nessuna offerta per Quintero: per ora solo un sondaggio del Genoa con il "
+                   "Torino.", day="2025-03-01")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]

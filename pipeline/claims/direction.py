@@ -141,6 +141,7 @@ _SELLER_AFTER = re.compile(
 )
 _BUYER_BEFORE = re.compile(
     rf"(?:\b(?:mirino|obiettiv[oi]|lista|idea|sogno|radar|taccuino|preferito|pallino|interesse|offerta|"
+    rf"sondaggio|sondaggi|tentativo|blitz|interessamento|avances|"
     rf"proposta|rilancio|pressing|affondo|assalto|corsa|inseriment\w*|osservatori|scout|chiamata|"
     rf"richiamo|corte|priorità)\s+(?:\w+\s+)?{_DEL}$|"
     rf"\b(?:piace|piacerebbe|piaceva|gradit[oa]|vicin\w*|promess[oa]|destinat[oa]|accostat[oa]|"
