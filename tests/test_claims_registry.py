@@ -484,3 +484,42 @@ def test_the_club_whose_probe_it_is_buys(registry):
                    "Nessuna offerta per Quintero: per ora solo un sondaggio del Genoa con il "
                    "Torino.", day="2025-03-01")
     assert _staged(found) == [("tomas quintero", "torino", "genoa", "interest")]
+
+
+def test_a_move_the_data_records_days_before_the_story_is_the_move_reported(registry):
+    # Quintero joined Torino from Empoli on 2 January 2025: a story of 20 January reporting
+    # the deal done is that move, not a move to the club he already plays for...
+    found = claims(registry, "Ufficiale, Quintero è stato ceduto al Torino", day="2025-01-20")
+    assert _staged(found) == [("tomas quintero", "empoli", "torino", "official")]
+    # ...while mere interest of his own club is still no move
+    assert claims(registry, "Il Torino pensa a Quintero", day="2025-01-20") == []
+
+
+def test_a_clause_about_someone_else_ends_the_focus(registry):
+    found = claims(registry, "Genoa, fatta per Quintero",
+                   "Il Genoa ha chiuso per Quintero. In uscita c'è Amato, che piace all'Empoli.",
+                   day="2025-03-01")
+    assert ("tomas quintero", "torino", "empoli", "interest") not in _staged(found)
+    assert ("tomas quintero", "torino", "genoa", "agreement") in _staged(found)
+
+
+def test_a_clause_without_a_subject_takes_the_main_clause_s_club(registry):
+    # "Dopo aver ufficializzato X, il Genoa ...": the Genoa signed X, whoever else the main
+    # clause names; the list after X shares the official
+    found = claims(registry, "Genoa, il punto",
+                   "Dopo aver ufficializzato gli arrivi di Quintero, Amato e Basile, il Genoa "
+                   "ha trovato il difensore dopo i no del Lecce e dell'Empoli per Valdarno.",
+                   day="2025-03-01")
+    assert sorted(c for c in _staged(found) if c[0] != "valdarno") == [
+        ("giorgio amato", "lecce", "genoa", "official"),
+        ("giorgio basile", "lecce", "genoa", "official"),
+        ("tomas quintero", "torino", "genoa", "official")]
+
+
+@pytest.mark.parametrize("title", [
+    "Il Genoa ha preso Quintero dal Torino",
+    "Genoa, dal Torino è arrivato il centrocampista Quintero",
+])
+def test_a_signing_reported_done_is_official(registry, title):
+    assert _staged(claims(registry, title, day="2025-03-01")) == [
+        ("tomas quintero", "torino", "genoa", "official")]

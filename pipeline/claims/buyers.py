@@ -13,6 +13,7 @@ talking to: the agent's "Nessun contatto con il Torino" denies the Torino's move
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .clubs import ClubMention
@@ -81,11 +82,17 @@ def buyers_for(
     ]
     if before:
         return [before[-1].id]
-    after = [
-        m.id for m in ctx.clubs_in(clause.end, s.end) if can_buy(ctx, p, m, clause.sentence)
-    ]
+    after = [m for m in ctx.clubs_in(clause.end, s.end) if can_buy(ctx, p, m, clause.sentence)]
     if after:
-        return list(dict.fromkeys(after))
+        # the nearest, and the clubs coordinated with it ("..., Roma e Lazio ci pensano");
+        # not every club the rest of a long sentence names
+        chosen = [after[0]]
+        for m in after[1:]:
+            if not re.fullmatch(r"\s*(?:,|e|ed|o)\s*(?:(?:il|lo|la|l'|i)\s*)?",
+                                ctx.article.text[chosen[-1].end : m.start], re.IGNORECASE):
+                break
+            chosen.append(m)
+        return list(dict.fromkeys(m.id for m in chosen))
     if p.key in last_buyer:
         return [last_buyer[p.key]]
     paragraph_start = min(x.start for x in ctx.article.sentences if x.paragraph == clause.paragraph)

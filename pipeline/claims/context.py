@@ -32,6 +32,12 @@ class Context:
     former: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     epithets: dict[str, Person] = field(default_factory=dict)  # "olandes" -> the Dutchman
     known: dict[str, Known] = field(default_factory=dict)  # what the registry says of each
+    # starts of the names of footballers who are no transfer subject here ("In uscita
+    # Bakker va in prestito"): a clause naming one has moved on from the players in focus
+    others: set[int] = field(default_factory=set)
+
+    def names_someone_else(self, clause: Clause) -> bool:
+        return any(clause.start <= s < clause.end for s in self.others)
 
     def named(self, clause: Clause) -> list[Person]:
         """The players a clause names (not in passing), in order."""

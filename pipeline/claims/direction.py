@@ -193,6 +193,14 @@ _SOLD_TO = re.compile(
     r"(?<!\w)(?:al|allo|alla|all'|ai|agli)\s*$",
     re.IGNORECASE,
 )
+# a signing reported done names the club he leaves: "il Torino ha preso Rossi dal Genoa",
+# "Rossi è arrivato dal Genoa" (an aside without the auxiliary, "Rossi, arrivato dal Genoa,
+# ...", is his career)
+_BOUGHT_FROM = re.compile(
+    r"\b(?:ha|hanno|è|e'|sono)\s+(?:stat[oaie]\s+)?(?:preso|presa|acquistat\w|prelevat\w|"
+    r"arrivat\w)\b[^.;:,]{0,40}?(?<!\w)(?:dal|dalla|dallo|dall'|dai)\s*$",
+    re.IGNORECASE,
+)
 _AT_CLUB_NOW = re.compile(r"\b(?:a|al|alla|all'|allo|in|nel|nella)\s*$", re.IGNORECASE)
 _THERE_NOW = re.compile(
     r"^,?\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){0,3}(?:non\s+)?(?:sta\s+trovando|trova|ha\s+trovato|"
@@ -269,6 +277,9 @@ _OFFER_AFTER = re.compile(r"^[^.;:]{0,25}\b(?:offerta|proposta)\b", re.IGNORECAS
 RULES: tuple[Rule, ...] = (
     Rule(BUYER, lambda w: _SOLD_TO.search(w.clause_before) and not _PAST_CLAUSE.search(w.sentence),
          "Ufficiale, il Torino ha ceduto Rossi al [Genoa]"),
+    Rule(SELLER, lambda w: _BOUGHT_FROM.search(w.clause_before)
+         and not _PAST_CLAUSE.search(w.sentence),
+         "il Torino ha preso Rossi dal [Genoa]"),
     Rule(FORMER, lambda w: _FORMER_BEFORE.search(w.clause_before),
          "Rossi, cresciuto nel vivaio del [Genoa], piace al Torino"),
     Rule(OPPONENT, lambda w: _AGAINST.search(w.clause_before),

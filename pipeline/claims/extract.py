@@ -43,7 +43,7 @@ from .stages import (
     opens_hypothesis,
     stage_cues,
 )
-from .walk import find_sellers, learn_epithets, walk
+from .walk import find_sellers, learn_epithets, names_only, walk
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -100,6 +100,9 @@ def extract_claims(
         {m.start: p for p in players for m in p.mentions},
         {m.start for p in players for m in p.mentions if m.passing},
         known=known,
+        others={
+            m.start for p in footballers if p not in players for m in p.mentions if not m.passing
+        },
     )
     learn_epithets(ctx)
     find_sellers(ctx)
@@ -198,9 +201,11 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     # valuta tre profili: Rossi del Genoa, Bianchi del Lecce") are said of the players it
     # introduces, in the clauses after it that say nothing of their own
     held_colon: tuple[int, list[Cue]] = (-1, [])
+    listing: tuple[int, list[Cue]] = (-1, [])  # a clause ending on a name, and its cues
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
         named = ctx.named(clause)
+        inherited = False  # cues said in an earlier clause of a list
         if (
             not named
             and cues
@@ -210,6 +215,25 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             held_colon = (clause.sentence, cues)
         elif named and held_colon[0] == clause.sentence and not cues:
             cues = list(held_colon[1])  # each item of the list, to the end of the sentence
+            inherited = True
+        elif (
+            named
+            and not cues
+            and listing[0] == clause.sentence
+            and names_only(ctx, clause)
+        ):
+            # a list begun at the end of the clause before: "gli arrivi di Rossi, Bianchi e
+            # Verdi" - the rest of the list shares its cues
+            cues = list(listing[1])
+            inherited = True
+        ends_on_name = bool(named) and not re.search(
+            r"\w", article.text[max(m.end for p in named for m in p.mentions
+                                     if clause.start <= m.start < clause.end) : clause.end]
+        )
+        if ends_on_name and cues:
+            listing = (clause.sentence, cues)
+        elif not (named and names_only(ctx, clause)):
+            listing = (-1, [])
         if clause.paragraph == 0 and not focus and not ctx.named(clause):
             held_collapse += [c for c in cues if c.stage in ("collapsed", "denied", "official")]
         elif clause.paragraph == 0 and held_collapse and len(ctx.named(clause)) == 1:
@@ -253,7 +277,7 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             for b in destinations:
                 move = moves[(p.key, b)]
                 move.first = min(move.first, clause.start)
-                if b is not None and _club_of_another(ctx, p, b, clause):
+                if b is not None and not inherited and _club_of_another(ctx, p, b, clause):
                     # "Ufficiale Rossi, il Genoa pensa a Bianchi": the Genoa of another
                     # player's clause gets Rossi's official only if the text sends him there
                     move.loose.extend((clause.start, c) for c in cues if c.stage == "official")
@@ -294,9 +318,18 @@ def _heads_list(ctx: Context, clause: Clause, focus: list[Person]) -> str | None
     return None
 
 
+# a clause whose subject is the main clause's: "Dopo aver ufficializzato Rossi, il Genoa
+# ...", "Avendo chiuso per Rossi, il Genoa ..."
+_IMPLICIT_SUBJECT = re.compile(r"\W*(?:dopo\s+)?(?:aver|averlo|averla|avendo)\b", re.IGNORECASE)
+
+
 def _club_of_another(ctx: Context, p: Person, club: str, clause: Clause) -> bool:
     """Whether the sentence of `clause` names `club` only in clauses about other players
-    ("Ufficiale Rossi, il Genoa pensa a Bianchi": the Genoa is Bianchi's)."""
+    ("Ufficiale Rossi, il Genoa pensa a Bianchi": the Genoa is Bianchi's) - not when the
+    clause takes its subject from the main one ("Dopo aver ufficializzato Rossi, il Genoa
+    ha chiuso per Bianchi": the Genoa signed both)."""
+    if _IMPLICIT_SUBJECT.match(ctx.article.text, clause.start):
+        return False
     owners = [
         ctx.named(c)
         for c in ctx.article.sentences[clause.sentence].clauses

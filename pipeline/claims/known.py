@@ -145,6 +145,8 @@ class Known:
     owner: str | None = None
     # options[0] ranks above the other namesakes, by too little to name him on its own
     leads: bool = False
+    # days from his recorded move to club_then to the story, when recorded
+    since_move: int | None = None
     # how many of the run's last words are his name, when words glued before it are not
     # ("Sogno Griezmann", "L'articolo Lucumí": 1); None when the whole run is
     name_words: int | None = None
@@ -239,9 +241,7 @@ def _listed_with_footballers(
                     continue
                 best, club = k.options[0]
                 out[this] = (
-                    Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
-                          came_from=registry.came_from(best, day),
-                          owner=registry.owner_on(best, day), name_words=k.name_words)
+                    _identified(best, club, registry, day, k.name_words)
                     if k.leads
                     else replace(k, footballer=True)
                 )
@@ -331,9 +331,7 @@ def _identify(
         or only_one and club is not None
         or only_one and opens_title and registry.played_in_italy(best)
     ):
-        return Known(best, True, False, club, dated=registry.is_before_the_story(best, day),
-                     came_from=registry.came_from(best, day),
-                     owner=registry.owner_on(best, day), name_words=name_words)
+        return _identified(best, club, registry, day, name_words)
     options = tuple((p, c) for _, p, c in scored)
     # a footballer's name, but the article does not say which one: a player when his full
     # name is written, when the text speaks of him as a player or a transfer target
@@ -346,6 +344,19 @@ def _identify(
         or any(c in article_clubs for _, _, c in scored if c)  # a namesake's club is named
     )
     return Known(None, footballer, False, None, options, name_words=name_words, leads=unique)
+
+
+def _identified(
+    player: RegPlayer, club: str | None, registry: Registry, day: dt.date | None,
+    name_words: int | None,
+) -> Known:
+    joined = registry.joined_on(player, day)
+    return Known(
+        player, True, False, club, dated=registry.is_before_the_story(player, day),
+        came_from=registry.came_from(player, day), owner=registry.owner_on(player, day),
+        name_words=name_words,
+        since_move=(day - joined).days if joined is not None and day is not None else None,
+    )
 
 
 def _playing_age(p: RegPlayer, day: dt.date | None) -> bool:

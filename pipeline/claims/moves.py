@@ -50,6 +50,8 @@ class Move:
 
 Moves = dict[tuple[str, str | None], Move]
 
+# a recorded move this many days before a story reporting it as done is that move
+_JUST_MOVED_DAYS = 120
 _BUY_OUT = re.compile(r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero|o)\b", re.IGNORECASE)
 
 
@@ -117,6 +119,19 @@ def claims_of(
                 then = None
                 if seller is None and who.came_from is not None:
                     seller, inferred = who.came_from, True
+            elif (
+                who is not None
+                and who.player is ref
+                and who.since_move is not None
+                and who.since_move <= _JUST_MOVED_DAYS
+                and move.cues
+                and ORDER.get(_stage(move.cues)[0], -1) >= ORDER["agreement"]
+            ):
+                # the data records the very move the article reports as done ("Rossi è stato
+                # ceduto al Lecce" a week after it): he moved from the club he came from
+                then = None
+                if seller is None and who.came_from is not None:
+                    seller, inferred = who.came_from, True
             elif seller is None:
                 continue  # the club he played for that day is no destination
             else:
@@ -130,6 +145,8 @@ def claims_of(
         if seller is None and then is not None:
             # a loanee is sold by the club that owns him, not the one he is on loan at
             seller, inferred = (who.owner if who and who.owner else then), True
+        if seller is not None and seller == buyer:
+            continue  # a club is no move away from itself (a loanee's owner taking him back)
         stage, stage_clauses = _stage(move.cues) if move.cues else ("interest", [])
         fee = _pick_fee(move, stage_clauses)
         relay = move.relays[0] if move.relays else None

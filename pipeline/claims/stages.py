@@ -96,6 +96,10 @@ _CUES: dict[str, str] = {
     # a sale reported done: "il Genoa ha ceduto Rossi", "Rossi è stato ceduto al Lecce"
     r"\b(?:ha|hanno) (?:ufficialmente )?(?:ceduto|venduto) (?-i:(?=[A-ZÀ-Þ]))|"
     r"^\W*(?:cedut|vendut)[oaie] (?-i:(?=[A-ZÀ-Þ]))|"
+    # a signing reported done: "il Genoa ha preso Rossi", "dal Lecce è arrivato il
+    # difensore Rossi"
+    r"\b(?:ha|hanno) (?:preso|acquistato|prelevato|tesserato|ingaggiato) (?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:è|e') arrivat[oa] (?:(?:il|lo|l')\s*(?:[a-zà-ù]+\s+){0,2})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:è|e'|sono) stat[oaie] (?:ufficialmente )?(?:cedut|vendut)[oaie] "
     r"(?:(?:a titolo definitivo|in prestito) )?(?:al|alla|allo|all'|ai|agli)\b|"
     r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"

@@ -82,6 +82,9 @@ def walk(ctx: Context) -> Iterator[tuple[Clause, list[Person]]]:
         elif is_section_header(ctx, clause):
             focus = []
             listing = -1
+        elif ctx.names_someone_else(clause):
+            focus = []  # "... In uscita Bakker va in prestito": someone else now
+            listing = -1
         else:
             switched = _epithet_switch(ctx, clause, focus) or _anaphor_switch(ctx, clause, focus)
             if switched:

@@ -202,6 +202,14 @@ class Registry:
         origin = moves[i - 1][1] if i else None
         return self.club_map.get(origin) if origin else None
 
+    def joined_on(self, player: RegPlayer, day: dt.date | None) -> dt.date | None:
+        """The day of the recorded move that took him to his club of `day`, if any."""
+        moves = self._moves.get(player.id)
+        if not moves or day is None:
+            return None
+        i = _moves_until(moves, day)
+        return moves[i - 1][0] if i else None
+
     def is_before_the_story(self, player: RegPlayer, day: dt.date | None) -> bool:
         """Whether his club of `day` comes from a recorded move at or before that day, so
         that it surely precedes the story. His current club may not: for a story older
