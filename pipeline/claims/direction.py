@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 SELLER, COUNTERPART, BUYER, FORMER, NEUTRAL = "seller", "counterpart", "buyer", "former", "neutral"
 OPPONENT = "opponent"  # the other side of a match: "contro il Sassuolo", "il prossimo
@@ -231,24 +232,24 @@ class Where:
     gap: str | None  # the text from a player's name right before the mention, if any
     nickname: bool  # the mention is a colour adjective or a periphrasis ("in azzurro")
 
-    @property
+    @cached_property
     def before(self) -> str:
         return self.sentence[max(0, self.start - 70) : self.start]
 
-    @property
+    @cached_property
     def after(self) -> str:
         return self.sentence[self.end : self.end + 90]
 
-    @property
+    @cached_property
     def clause_before(self) -> str:
         """What precedes the mention back to the last full stop, colon or semicolon."""
         return re.split(r"[.;:!?]", self.before)[-1]
 
-    @property
+    @cached_property
     def comma_before(self) -> str:
         return re.split(r"[,.;:!?]", self.before)[-1]
 
-    @property
+    @cached_property
     def comma_after(self) -> str:
         return re.split(r"[,.;:!?]", self.after)[0]
 
@@ -328,6 +329,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+@lru_cache(maxsize=8192)
 def club_role(
     sentence: str, start: int, end: int, gap_from_player: str | None, nickname: bool
 ) -> str:

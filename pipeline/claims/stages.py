@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ORDER = {"interest": 0, "talks": 1, "bid": 2, "agreement": 3, "medical": 4, "official": 5}
 NEGATIVE = ("denied", "collapsed")
@@ -305,13 +306,19 @@ def _scope(clause: str, start: int, end: int) -> str:
 
 
 def stage_cues(clause: str, conditional: bool = False) -> list[Cue]:
-    """The stage cues of one clause (text as written or folded), filtered as described above.
+    """The stage cues of one clause (text as written or folded), filtered as described in
+    the module docstring.
 
     `conditional`: the clause is the consequence of a hypothesis stated earlier in its
     sentence ("Se dovesse arrivare la fumata bianca, lo scambio verrebbe ufficializzato").
-    """
+    Cached: every step of an article asks about the same clauses."""
+    return list(_stage_cues(clause, conditional))
+
+
+@lru_cache(maxsize=8192)
+def _stage_cues(clause: str, conditional: bool = False) -> tuple[Cue, ...]:
     if _RENEWAL.search(clause):
-        return []
+        return ()
     relaunch = [(m.start(), m.end()) for m in _RELAUNCH.finditer(clause)]
     idiom = [(m.start(), m.end()) for m in _SI_TRATTA_DI.finditer(clause)]
     cues: list[Cue] = []
@@ -368,7 +375,7 @@ def stage_cues(clause: str, conditional: bool = False) -> list[Cue]:
             ):
                 continue
             cues.append(Cue(stage, m.start(), m.end(), past=bool(_PAST.search(before[-30:]))))
-    return sorted(cues, key=lambda c: c.start)
+    return tuple(sorted(cues, key=lambda c: c.start))
 
 
 def deal_shape(text: str) -> str | None:
