@@ -11,9 +11,11 @@ to reschedule its job from the table; one tick keeps the table the only truth, s
 restart resumes from it, and APScheduler's in-memory job store holds nothing voci cannot
 rebuild. The price is one indexed query per tick.
 
-Stopping (SIGTERM, SIGINT, `Daemon.stop`) takes effect after the article in hand: the
-pass is abandoned at the next article or feed boundary, each article having been stored
-with its claims in one transaction. A feed's validators and next due time are stored
+Stopping (SIGTERM, SIGINT, `Daemon.stop`) takes effect at once: requests in flight end
+within a fraction of a second (the fetcher's stop switch, pipeline.fetch.deadline, so a
+server that drips its answer cannot hold the daemon), and the pass is abandoned at the
+next article or feed boundary, each article having been stored with its claims in one
+transaction. A feed's validators and next due time are stored
 only once all its entries are (pipeline.run), so a feed whose pass was cut short is
 fetched in full, not answered 304, when it is polled again.
 
@@ -133,8 +135,11 @@ class Daemon:
         self._error: str | None = None
 
     def stop(self) -> None:
-        """Ask the daemon to stop after the article in hand (safe from a signal handler)."""
+        """Stop now (safe from a signal handler): requests in flight end within a fraction
+        of a second, the articles stored so far stay, and the feeds the stop cut short are
+        fetched in full next time."""
         self._stop.set()
+        self.fetcher.stop()
 
     @property
     def stopping(self) -> bool:

@@ -406,6 +406,8 @@ def _new_links(store: Store, items: list[tuple[str, _T]], tally: _Tally
 
 def _store_outcome(store: Store, outcome: _Extracted | _OutOfRange | PageFailure,
                    tally: _Tally, at: dt.datetime) -> None:
+    if isinstance(outcome, PageFailure) and outcome.kind == "stopped":
+        return  # a stop is no failure of the page: the next run takes it
     if isinstance(outcome, PageFailure):
         log.warning("%s: %s", outcome.outlet_id, outcome.message)
         store.record_link_failure(url=outcome.url, outlet_id=outcome.outlet_id, feed_id=None,

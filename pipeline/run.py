@@ -123,6 +123,9 @@ class _FeedTally:
     fetch: FeedFetch  # recorded once every page of the feed is stored
     pending: int = 0
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # the fetcher was stopped during the feed or one of its pages: nothing of it is
+    # recorded as done, so the next run fetches it again in full
+    stopped: bool = False
 
 
 def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.datetime,
@@ -164,6 +167,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                         parsed is not None and not by_link.keys() - stored_links)
                     tally = _record_feed(store, item, result, parsed, error, clock(),
                                          nothing_new=nothing_new)
+                    tally.stopped = _was_stopped(result)
                     tallies[item.feed_id] = tally
                     if parsed is None:
                         progress.feed_done(_complete(store, tally))
@@ -182,7 +186,9 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                 else:
                     tally = tallies[item.feed_id]
                     outcome = fut.result()
-                    if isinstance(outcome, LinkFailure):
+                    if isinstance(outcome, LinkFailure) and outcome.kind == "stopped":
+                        tally.stopped = True  # not a failure of the link: taken next run
+                    elif isinstance(outcome, LinkFailure):
                         store.record_link_failure(url=outcome.url, outlet_id=outcome.outlet_id,
                                                   feed_id=outcome.feed_id, kind=outcome.kind,
                                                   message=outcome.message, at=clock())
@@ -231,6 +237,9 @@ def _fetch_draft(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: Feed
                  link: str, language: str | None,
                  clock: Callable[[], dt.datetime]) -> ArticleDraft | LinkFailure:
     result = fetcher.fetch_page(link, allowed_domains=outlet.domains)
+    if _was_stopped(result):
+        return LinkFailure(outlet.id, state.feed_id, link, "stopped", result.error.message
+                           if result.error else "stopped")
     if result.error is not None and result.error.kind in REFUSED:
         log.warning("%s: refused %s: %s", outlet.id, link, result.error.message)
         return LinkFailure(outlet.id, state.feed_id, link, result.error.kind,
@@ -345,9 +354,15 @@ def fresh_links(by_link: Mapping[str, T], stored: set[str], claimed: set[str]
 
 def _complete(store: Store, tally: _FeedTally) -> FeedReport:
     """A feed is done: only now are its validators and next due time stored, so a pass
-    killed half-way through a feed fetches it in full again next time (not a 304)."""
-    store.record_feed_fetch(tally.fetch)
+    killed half-way through a feed fetches it in full again next time (not a 304); nor
+    are they when a stop cut the feed short."""
+    if not tally.stopped:
+        store.record_feed_fetch(tally.fetch)
     return _finish(tally)
+
+
+def _was_stopped(result: FetchResult) -> bool:
+    return result.error is not None and result.error.kind == "stopped"
 
 
 def _finish(tally: _FeedTally) -> FeedReport:

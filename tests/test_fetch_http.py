@@ -598,3 +598,40 @@ def test_retry_after_seconds() -> None:
     assert retry_after_seconds("soon", now) is None
     assert retry_after_seconds("-5", now) is None
     assert retry_after_seconds(None, now) is None
+
+
+def _drip_headers(conn: socket.socket, request: bytes) -> None:
+    # a status line and headers, one byte every 0.2 s: each read gets its byte in time
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Slow: " + b"y" * 200:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.2)
+
+
+def test_headers_dripped_a_byte_at_a_time_hit_the_total_timeout() -> None:
+    from tests.rawserver import RawServer
+
+    with RawServer(_drip_headers) as server, Fetcher(
+        config(read_timeout=2.0, total_timeout=1.5, max_retries=2)
+    ) as fetcher:
+        started = time.monotonic()
+        result = fetcher.fetch_feed(server.url("/feed.xml"))
+        took = time.monotonic() - started
+    assert result.error is not None and result.error.kind == "timeout", result
+    assert "1.5s" in result.error.message
+    assert result.attempts == 1  # a deadline is no passing blip: not retried
+    assert took < 4.0, took
+
+
+def test_stop_ends_requests_in_flight_at_once(server: LoopbackServer) -> None:
+    server.route("/slow.xml", b"<rss/>", delay=8.0)
+    fetcher = Fetcher(config(read_timeout=30.0, total_timeout=60.0))
+    with fetcher:
+        threading.Timer(0.5, fetcher.stop).start()
+        started = time.monotonic()
+        result = fetcher.fetch_feed(server.url("/slow.xml"))
+        took = time.monotonic() - started
+        after = fetcher.fetch_feed(server.url("/slow.xml"))
+    assert result.error is not None and result.error.kind == "stopped", result
+    assert took < 2.0, took
+    assert after.error is not None and after.error.kind == "stopped"
+    assert len(server.requests_for("/slow.xml")) == 1  # nothing sent once stopped

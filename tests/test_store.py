@@ -197,3 +197,21 @@ def test_a_player_stored_by_another_process_meanwhile_does_not_lose_the_article(
         assert stored.new
         assert [c.player_ref for c in store.claims_by_article()[stored.id]] == [kvara]
     other.close()
+
+
+def test_processes_starting_together_on_a_new_sqlite_file_all_get_the_schema(
+        tmp_path: Path) -> None:
+    # the first creates the schema while the others wait for it (an OS lock beside the
+    # file): none sees half a schema ("table alembic_version already exists", "revision
+    # None")
+    import subprocess
+    import sys
+
+    for attempt in range(3):
+        db = tmp_path / f"new-{attempt}.db"
+        procs = [subprocess.Popen([sys.executable, "-m", "pipeline", "--db", str(db), "top"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(4)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode()

@@ -25,8 +25,10 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from .deadline import DeadlineTransport, Switch, request_deadline
+
 ERROR_KINDS = frozenset({"timeout", "connect", "http", "too_large", "robots", "foreign_host",
-                         "bad_url", "too_many_redirects", "not_html"})
+                         "bad_url", "too_many_redirects", "not_html", "stopped"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -56,7 +58,8 @@ class FetchConfig:
     backoff_cap: float = 30.0
     max_redirects: int = 5
     # read_timeout bounds each read only: a server dripping a byte every few seconds
-    # could otherwise hold a worker thread for hours. Checked between body chunks.
+    # could otherwise hold a worker thread for hours. One wall-clock deadline per request
+    # (connect, status line, headers and body; see deadline.py).
     total_timeout: float = 120.0
 
     def __post_init__(self) -> None:
@@ -185,7 +188,9 @@ class Fetcher:
         self._config = config
         self._sleep = sleep
         self._clock = clock
+        self._switch = Switch()
         self._client = httpx.Client(
+            transport=DeadlineTransport(self._switch),
             headers={"User-Agent": config.user_agent},
             timeout=httpx.Timeout(connect=config.connect_timeout, read=config.read_timeout,
                                   write=config.read_timeout, pool=config.connect_timeout),
@@ -206,6 +211,15 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
+
+    def stop(self) -> None:
+        """End every request in flight within a fraction of a second, and refuse new ones
+        (each comes back as a "stopped" error). For shutting down on a signal."""
+        self._switch.stop()
+
+    @property
+    def stopped(self) -> bool:
+        return self._switch.stopped
 
     @property
     def config(self) -> FetchConfig:
@@ -302,7 +316,7 @@ class Fetcher:
             reply = self._exchange(url, headers, purpose)
             reply.attempts = tries
             retryable = reply.retryable if reply.error else reply.status in RETRY_STATUSES
-            if not retryable or tries > config.max_retries:
+            if not retryable or tries > config.max_retries or self._switch.stopped:
                 break
             delay = config.backoff_base * 2 ** (tries - 1)
             delay = min(config.backoff_cap, delay * random.uniform(1.0, 1.1))  # jitter
@@ -320,24 +334,41 @@ class Fetcher:
 
     def _exchange(self, url: httpx.URL, headers: dict[str, str], purpose: _Purpose) -> _Reply:
         """One GET through the host's politeness gate; transport failures become values."""
+        if self._switch.stopped:
+            return _Reply.failed("stopped", f"fetching was stopped before {url}")
         with self._gate_for(url).turn():
             with self._lock:
                 self._request_count += 1
+            started = time.monotonic()  # real time, not self._clock: real sockets
+            deadline = started + self._config.total_timeout
             try:
-                started = time.monotonic()  # real time, not self._clock: real sockets
-                with self._client.stream("GET", url, headers=headers) as response:
+                with request_deadline(deadline), self._client.stream(
+                    "GET", url, headers=headers
+                ) as response:
                     return self._read(response, purpose, started)
-            except httpx.TimeoutException as exc:
-                return _Reply.failed("timeout", f"{_describe(exc)} for {url}", retry=True)
-            except httpx.ConnectError as exc:
-                # A name that does not resolve will not resolve in a second either, and a
-                # machine without network must finish its run quickly: no retry.
-                retry = not _caused_by(exc, socket.gaierror)
-                return _Reply.failed("connect", f"{_describe(exc)} for {url}", retry=retry)
-            except httpx.DecodingError as exc:
-                return _Reply.failed("http", f"undecodable body from {url}: {exc}")
-            except httpx.TransportError as exc:  # resets, protocol errors: often passing
-                return _Reply.failed("connect", f"{_describe(exc)} for {url}", retry=True)
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                if self._switch.stopped:
+                    return _Reply.failed("stopped", f"fetching was stopped during {url}")
+                if time.monotonic() >= deadline:  # not retried: this is no passing blip
+                    return _Reply.failed("timeout", f"{url} took over "
+                                         f"{self._config.total_timeout:g}s to answer")
+                return self._transport_failure(exc, url)
+
+    @staticmethod
+    def _transport_failure(
+        exc: httpx.TransportError | httpx.DecodingError, url: httpx.URL
+    ) -> _Reply:
+        if isinstance(exc, httpx.TimeoutException):
+            return _Reply.failed("timeout", f"{_describe(exc)} for {url}", retry=True)
+        if isinstance(exc, httpx.ConnectError):
+            # A name that does not resolve will not resolve in a second either, and a
+            # machine without network must finish its run quickly: no retry.
+            retry = not _caused_by(exc, socket.gaierror)
+            return _Reply.failed("connect", f"{_describe(exc)} for {url}", retry=retry)
+        if isinstance(exc, httpx.DecodingError):
+            return _Reply.failed("http", f"undecodable body from {url}: {exc}")
+        # resets, protocol errors: often passing
+        return _Reply.failed("connect", f"{_describe(exc)} for {url}", retry=True)
 
     def _read(self, response: httpx.Response, purpose: _Purpose, started: float) -> _Reply:
         """The reply to one response; the body is read only from a 2xx worth having."""

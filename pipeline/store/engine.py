@@ -9,6 +9,7 @@ can back it up first).
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,7 +111,23 @@ _SCHEMA_LOCK_KEY = 0x766F6369  # "voci"
 @contextmanager
 def schema_lock(engine: Engine) -> Iterator[None]:
     """Serialize schema changes between processes starting at once (workers on several
-    machines). PostgreSQL: a session advisory lock; SQLite: its own file locking."""
+    machines, two commands started together on a new file). PostgreSQL: a session
+    advisory lock; SQLite: an OS lock on `<database file>-schema.lock` (SQLite's own
+    locks cover one transaction, and creating the schema takes several)."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield
+            return
+        lock_path = Path(database).expanduser().resolve().with_name(
+            Path(database).name + "-schema.lock")
+        with open(lock_path, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released with the handle, however we end
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
     if engine.dialect.name != "postgresql":
         yield
         return
