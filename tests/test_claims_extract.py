@@ -350,3 +350,20 @@ def test_facing_a_rival_for_a_player_is_no_match():
     text = "Domenica il Genoa affronterà la Roma"
     start = text.index("Roma")
     assert club_role(text, start, start + 4, None, False) == OPPONENT
+
+
+def test_a_huge_text_is_read_up_to_the_caps_in_bounded_sentences():
+    # a feed item with a megabyte title, or a body with no sentence end: only the capped
+    # text is read, in sentences of bounded length (benchmarks/claims_scaling.py prints
+    # the time it takes against the text's size)
+    from pipeline.claims import extract, sentences
+
+    filler = "e poi ancora parole senza fine " * 40_000  # ~1.2 MB, no full stop
+    cut = sentences.split_article(filler[:5000], filler[:5000])
+    assert all(s.end - s.start <= sentences.MAX_SENTENCE for s in cut.sentences)
+    early = "Il Genoa ha chiuso per Frendrup. "
+    late = " Il Torino ha chiuso per Mainoo."
+    found = extract_claims("Genoa, fatta", early + filler + late)
+    assert [c.player_key for c in found] == ["morten frendrup"]  # the tail is past MAX_BODY
+    assert len(extract._capped(filler, extract.MAX_BODY)) <= extract.MAX_BODY
+    assert extract_claims(filler, "") == []

@@ -10,6 +10,7 @@ players it names, which clubs it mentions, and the role of a club mention there.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,30 +40,40 @@ class Context:
     def names_someone_else(self, clause: Clause) -> bool:
         return any(clause.start <= s < clause.end for s in self.others)
 
+    def __post_init__(self) -> None:
+        # sorted offsets, so that what a span holds is found by bisection (an article of
+        # a thousand mentions must not cost a million comparisons)
+        self._name_starts = sorted(self.by_start)
+        self.clubs = sorted(self.clubs, key=lambda m: m.start)
+        self._club_starts = [m.start for m in self.clubs]
+        self._name_ends: dict[int, tuple[int, Person]] = {}
+        for p in self.players:
+            for m in p.mentions:
+                self._name_ends.setdefault(m.end, (m.start, p))
+
     def named(self, clause: Clause) -> list[Person]:
         """The players a clause names (not in passing), in order."""
         seen: list[Person] = []
-        for start in sorted(self.by_start):
-            if (
-                clause.start <= start < clause.end
-                and self.by_start[start] not in seen
-                and start not in self.passing
-            ):
+        lo = bisect.bisect_left(self._name_starts, clause.start)
+        hi = bisect.bisect_left(self._name_starts, clause.end)
+        for start in self._name_starts[lo:hi]:
+            if self.by_start[start] not in seen and start not in self.passing:
                 seen.append(self.by_start[start])
         return seen
 
     def clubs_in(self, start: int, end: int) -> list[ClubMention]:
-        return [m for m in self.clubs if start <= m.start < end]
+        lo = bisect.bisect_left(self._club_starts, start)
+        hi = bisect.bisect_left(self._club_starts, end)
+        return self.clubs[lo:hi]
 
     def sentence_of(self, offset: int) -> int:
         return self.article.sentence_at(offset)
 
     def gap_from_player(self, mention: ClubMention) -> tuple[str | None, Person | None]:
         """The text between a player's name and a club mention right after it."""
-        for p in self.players:
-            for m in p.mentions:
-                if 0 <= mention.start - m.end <= 8:
-                    return self.article.text[m.end : mention.start], p
+        for end in range(mention.start, mention.start - 9, -1):  # the nearest name first
+            if end in self._name_ends:
+                return self.article.text[end : mention.start], self._name_ends[end][1]
         return None, None
 
     def role(self, mention: ClubMention, sentence_index: int) -> tuple[str, Person | None]:

@@ -10,6 +10,11 @@ The steps, each owned by its module:
   stages / fees               stage cues, deal shapes, hedging, amounts
   moves                       what was said about a (player, buyer) pair -> a Claim
 
+Only the first MAX_TITLE (1,000) characters of a title and MAX_BODY (100,000) of a body
+are read, and a run of text without a sentence end is cut every 1,000 characters
+(sentences.MAX_SENTENCE): the work grows in proportion to the text, and a megabyte title
+from a hostile feed costs what 100 KB of prose does.
+
 This module walks the clauses in order and files every cue, fee and relay of a clause
 under (player in focus, buying club). A move is then claimed when it has at least one
 cue, or when the title ties the player to the club ("Gomez-Milan", "Thuram all'Arsenal?").
@@ -17,6 +22,7 @@ cue, or when the title ties the player to the club ("Gomez-Milan", "Thuram all'A
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -64,6 +70,7 @@ def extract_claims(
     `registry`: who the footballers are (default: the active registry, see
     pipeline.registry); `published_at` is the day their clubs are looked up for.
     """
+    title, body = _capped(title, MAX_TITLE), _capped(body, MAX_BODY)
     index = clubs or default_clubs()
     if registry is None:
         from ..registry import active
@@ -109,6 +116,21 @@ def extract_claims(
     moves = _collect(ctx, relays)
     _add_listed(ctx, moves, window_lists(article, ctx.clubs, people))
     return claims_of(ctx, moves, index, known_sources, outlet_id, _swap_pairs(ctx))
+
+
+# How much of an article is read for claims. A headline is a line (real ones stay under
+# 300 characters) and a news article a few thousand characters; a hostile or broken feed
+# may send megabytes. Reading costs time in proportion to the text, so past these caps
+# the text is cut at a space: claims come from the first MAX_BODY characters of a body.
+MAX_TITLE = 1_000
+MAX_BODY = 100_000
+
+
+def _capped(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit)
+    return text[: cut if cut > 0 else limit]
 
 
 _TRANSFER_POSITION = re.compile(
@@ -159,12 +181,14 @@ def _listed_after(article: Article, players: list[Person], others: list[Person])
             if q in added:
                 continue
             for m in q.mentions:
-                near = [e for e in ends if 0 <= m.start - e <= 40]
-                if near and _AND_BEFORE.search(article.text[near[-1] : m.start]) and not re.search(
-                    r"[.;:!?]", article.text[near[-1] : m.start]
-                ):
+                i = bisect.bisect_right(ends, m.start) - 1  # the nearest name ending before
+                if i < 0 or m.start - ends[i] > 40:
+                    continue
+                gap = article.text[ends[i] : m.start]
+                if _AND_BEFORE.search(gap) and not re.search(r"[.;:!?]", gap):
                     added.append(q)
-                    ends = sorted(ends + [x.end for x in q.mentions])
+                    for x in q.mentions:
+                        bisect.insort(ends, x.end)
                     changed = True
                     break
     return added

@@ -12,6 +12,7 @@ lets every regex in this package run diacritic-insensitively ("Vlahovic" finds
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -65,16 +66,16 @@ class Article:
     folded: str
     sentences: tuple[Sentence, ...]
     title_end: int
+    starts: tuple[int, ...] = ()  # each sentence's start, for sentence_at
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
 
     def sentence_at(self, offset: int) -> int:
-        """The index of the sentence an offset falls in (the last one past the end)."""
-        for i, s in enumerate(self.sentences):
-            if s.start <= offset < s.end:
-                return i
-        return len(self.sentences) - 1
+        """The index of the sentence an offset falls in (the last one past the end; the
+        one before a gap between two sentences)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i if i >= 0 and offset < self.sentences[i].end else len(self.sentences) - 1
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
@@ -94,6 +95,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”']?\s+(?=[«\"“'(A-ZÀ-ÖØ-
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”–—]|\s-\s|\bmentre\b|\bma\b", re.IGNORECASE)
 
 
+# No sentence of real prose runs this long; a run of text without any sentence end (a
+# list, boilerplate, a hostile feed) is cut at a space every so many characters, so the
+# work of reading a sentence stays bounded.
+MAX_SENTENCE = 1000
+
+
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = start
@@ -103,7 +110,18 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, end))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return [piece for a, b in spans if text[a:b].strip() for piece in _bounded(text, a, b)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return [(a, b) for a, b in pieces if text[a:b].strip()]
 
 
 def _is_abbreviation(text: str, dot_end: int) -> bool:
@@ -157,4 +175,5 @@ def split_article(title: str, body: str) -> Article:
             index = len(sentences)
             clauses = _split_clauses(text, s_start, s_end, index, p_index)
             sentences.append(Sentence(s_start, s_end, p_index, clauses))
-    return Article(text=text, folded=fold(text), sentences=tuple(sentences), title_end=len(title))
+    return Article(text=text, folded=fold(text), sentences=tuple(sentences),
+                   title_end=len(title), starts=tuple(x.start for x in sentences))
