@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 import lxml.html
@@ -38,9 +38,24 @@ class ExtractionError(Exception):
 
 
 def normalize_url(url: str) -> str:
-    """The form of a URL voci stores and compares: tracking parameters and fragment removed."""
-    cleaned = courlan.normalize_url(url.strip(), strict=True)
-    return cleaned or url.strip()
+    """The form of a URL voci stores and compares: tracking parameters and fragment removed,
+    and any credentials ("http://user:pass@host/...", from a feed or a page) dropped - they
+    are never sent nor stored."""
+    url = without_credentials(url.strip())
+    cleaned = courlan.normalize_url(url, strict=True)
+    return without_credentials(cleaned) if cleaned else url
+
+
+def without_credentials(url: str) -> str:
+    """`url` without a user name or password in its authority."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def extract_page(content: bytes, *, url: str,

@@ -132,3 +132,11 @@ def test_real_pages_from_fundus_keep_their_paragraphs() -> None:
         found += sum(p[:60] in page.body for p in paragraphs)
         wanted += len(paragraphs)
     assert wanted and found / wanted >= FUNDUS_PARAGRAPHS_FLOOR, f"{found}/{wanted} found"
+
+
+def test_stored_urls_never_carry_credentials():
+    from pipeline.extract import normalize_url
+
+    assert normalize_url("http://user:s3cret@www.example.it/a/rossi/?utm_source=x#top") == (
+        "http://www.example.it/a/rossi/")
+    assert normalize_url("https://user@[::1]:8443/x") == "https://[::1]:8443/x"

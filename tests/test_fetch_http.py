@@ -635,3 +635,16 @@ def test_stop_ends_requests_in_flight_at_once(server: LoopbackServer) -> None:
     assert took < 2.0, took
     assert after.error is not None and after.error.kind == "stopped"
     assert len(server.requests_for("/slow.xml")) == 1  # nothing sent once stopped
+
+
+def test_credentials_in_a_url_are_never_sent(server: LoopbackServer) -> None:
+    server.route("/robots.txt", b"User-agent: *\nAllow: /\n", headers=ROBOTS_HEADERS)
+    server.route("/page.html", HTML, headers=HTML_HEADERS)
+    server.route("/feed.xml", b"<rss/>")
+    url = server.url("/page.html").replace("http://", "http://user:s3cret@")
+    with Fetcher(config()) as fetcher:
+        page = fetcher.fetch_page(url, allowed_domains=[server.host])
+        feed = fetcher.fetch_feed(server.url("/feed.xml").replace("http://", "http://u:p@"))
+    assert page.ok and feed.ok
+    assert "s3cret" not in page.final_url
+    assert all(r.header("authorization") is None for r in server.requests)

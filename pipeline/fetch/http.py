@@ -561,7 +561,9 @@ def _parse_url(raw: str, base: httpx.URL | None = None
     plausible = host and (all(c.isalnum() or c in ".-_" for c in host) or _is_ip(host))
     if not plausible or (port is not None and not 0 < port < 65536):
         return None, FetchError("bad_url", f"{raw!r} has no valid host and port")
-    return url.copy_with(fragment=None), None
+    # credentials in a link from a feed or a page are never sent (httpx would turn them
+    # into an Authorization header, to robots.txt and the page alike)
+    return url.copy_with(fragment=None, username=None, password=None), None
 
 
 def _normalise_host(host: str) -> str:
