@@ -37,6 +37,20 @@ class ExtractionError(Exception):
     """The page holds no article text voci can use."""
 
 
+# Real text has no replacement characters (U+FFFD: bytes that were not text in the page's
+# encoding) and no control characters but line breaks and tabs. A page of binary served as
+# text/html decodes into little else; a stray one in a real article is tolerated.
+MAX_GARBLED_SHARE = 0.01
+
+
+def _garbled_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\n\t\r")
+              or "\x7f" <= ch < "\xa0")
+    return bad / len(text)
+
+
 def normalize_url(url: str) -> str:
     """The form of a URL voci stores and compares: tracking parameters and fragment removed,
     and any credentials ("http://user:pass@host/...", from a feed or a page) dropped - they
@@ -81,6 +95,10 @@ def extract_page(content: bytes, *, url: str,
     if len(body) < MIN_BODY_CHARS:
         raise ExtractionError(f"only {len(body)} characters of text: a teaser, paywall "
                               "or error page")
+    garbled = _garbled_share(f"{title or ''} {body}")
+    if garbled > MAX_GARBLED_SHARE:
+        raise ExtractionError(f"the page's text is not text: {garbled:.0%} of it is "
+                              "undecodable bytes or control characters")
     return ExtractedPage(
         body=body,
         title=title,

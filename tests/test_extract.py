@@ -140,3 +140,13 @@ def test_stored_urls_never_carry_credentials():
     assert normalize_url("http://user:s3cret@www.example.it/a/rossi/?utm_source=x#top") == (
         "http://www.example.it/a/rossi/")
     assert normalize_url("https://user@[::1]:8443/x") == "https://[::1]:8443/x"
+
+
+def test_a_page_of_bytes_that_are_not_text_is_no_article():
+    import random
+
+    rng = random.Random(7)
+    junk = bytes(rng.getrandbits(8) for _ in range(20_000))
+    page = b"<!DOCTYPE html><html><body><article><p>" + junk + b"</p></article></body></html>"
+    with pytest.raises(ExtractionError, match="not text"):
+        extract_page(page, url="http://www.example.it/a")
