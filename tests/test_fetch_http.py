@@ -648,3 +648,19 @@ def test_credentials_in_a_url_are_never_sent(server: LoopbackServer) -> None:
     assert page.ok and feed.ok
     assert "s3cret" not in page.final_url
     assert all(r.header("authorization") is None for r in server.requests)
+
+
+def test_robots_txt_is_read_as_rfc_9309_says(server: LoopbackServer) -> None:
+    # the longest matching rule wins, not the first; "*" and "$" are patterns
+    server.route("/robots.txt", b"User-agent: *\nDisallow: /news\nAllow: /news/calcio\n"
+                 b"Disallow: /*.php$\n", headers=ROBOTS_HEADERS)
+    for path in ("/news/calcio/rossi.html", "/news/tennis.html", "/a.php", "/a.php5"):
+        server.route(path, HTML, headers=HTML_HEADERS)
+    with Fetcher(config()) as fetcher:
+        verdicts = {path: fetcher.fetch_page(server.url(path), allowed_domains=[server.host])
+                    for path in ("/news/calcio/rossi.html", "/news/tennis.html", "/a.php",
+                                 "/a.php5")}
+    assert verdicts["/news/calcio/rossi.html"].ok
+    assert verdicts["/news/tennis.html"].error.kind == "robots"
+    assert verdicts["/a.php"].error.kind == "robots"
+    assert verdicts["/a.php5"].ok

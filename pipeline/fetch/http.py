@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from enum import Enum
 from http import HTTPStatus
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
 from .deadline import DeadlineTransport, Switch, request_deadline
 
@@ -279,7 +279,7 @@ class Fetcher:
         if origin is None:
             return ()
         parser = self._robots_for(origin).parser
-        return tuple(parser.site_maps() or ()) if parser is not None else ()
+        return tuple(parser.sitemaps) if parser is not None else ()
 
     # -- redirects, retries, one exchange -----------------------------------------------
 
@@ -433,8 +433,9 @@ class Fetcher:
         # domain check here; _parse_url still refuses anything but http and https.
         result = self._follow(str(robots_url), {}, _Purpose.ROBOTS, check=lambda hop: None)
         if result.ok:
-            parser = RobotFileParser(str(robots_url))
-            parser.parse(result.content.decode("utf-8", errors="replace").splitlines())
+            # protego reads robots.txt as RFC 9309 does: the longest matching rule wins
+            # (Allow on a tie), "*" and "$" in paths, groups for several user agents
+            parser = Protego.parse(result.content.decode("utf-8", errors="replace"))
             return _Robots(parser=parser)
         error, status = result.error, result.status
         if error is not None and error.kind in ("timeout", "connect"):
@@ -462,13 +463,13 @@ class _Purpose(Enum):
 class _Robots:
     """One origin's robots.txt: parsed rules, allow-all, or a denial with its reason."""
 
-    parser: RobotFileParser | None = None
+    parser: Protego | None = None
     denial: FetchError | None = None
 
     def verdict(self, user_agent: str, url: httpx.URL) -> FetchError | None:
         if self.denial is not None:
             return FetchError(self.denial.kind, f"{url}: {self.denial.message}")
-        if self.parser is not None and not self.parser.can_fetch(user_agent, str(url)):
+        if self.parser is not None and not self.parser.can_fetch(str(url), _product(user_agent)):
             return FetchError("robots", f"robots.txt disallows {url}")
         return None
 
@@ -599,6 +600,11 @@ def _phrase(status: int) -> str:
         return " " + HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def _product(user_agent: str) -> str:
+    """The product token robots.txt groups name: "voci" of "voci/0.1 (+https://...)"."""
+    return user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else user_agent
 
 
 def _header_safe(value: str) -> bool:
