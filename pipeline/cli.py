@@ -1,18 +1,25 @@
 """The `voci` command: parse, validate, call a library function, print. Nothing else.
 
 Every option also reads an environment variable (VOCI_DB, VOCI_SOURCES, VOCI_HOST_DELAY,
-…). Exit codes: 0 done, 1 the work failed (e.g. no feed answered), 2 bad configuration.
+…). Exit codes: 0 done, 1 the work failed (e.g. no feed answered), 2 bad configuration,
+3 the database could not be written (disk full, read-only file: what was committed before
+is kept), 130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM (what was stored is kept).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
+import os
+import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,13 +28,62 @@ from pipeline.settings import ENV_PREFIX, Settings
 from pipeline.sources import Sources, SourcesError, load_sources
 from pipeline.store import Store, StoreError
 
-EXIT_FAILED, EXIT_CONFIG = 1, 2
+if TYPE_CHECKING:
+    from pipeline.fetch import Fetcher
+
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORAGE = 1, 2, 3
 
 
 class ConfigError(click.ClickException):
     """Bad configuration: printed without a traceback, exit code 2."""
 
     exit_code = EXIT_CONFIG
+
+
+class StorageFailure(click.ClickException):
+    """The database refused a write (disk full, read-only, I/O error): exit code 3."""
+
+    exit_code = EXIT_STORAGE
+
+
+def _storage_failure(exc: BaseException) -> StorageFailure | None:
+    """The storage error `exc` is, told plainly; None when it is something else."""
+    import errno
+
+    from sqlalchemy.exc import OperationalError
+
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else ""
+    if isinstance(exc, OperationalError):
+        lowered = text.lower()
+        if any(k in lowered for k in ("disk is full", "no space left", "disk full")):
+            why = "the disk is full"
+        elif "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+            why = "the database is read-only"
+        elif "disk i/o error" in lowered or "input/output" in lowered:
+            why = "the disk reported an I/O error"
+        else:
+            return None
+    elif isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                                                    errno.EIO, errno.EFBIG):
+        why = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EROFS: "the file system is read-only", errno.EFBIG: "the file is too large",
+               }.get(exc.errno, "the disk reported an I/O error")
+    else:
+        return None
+    return StorageFailure(f"cannot write to the database: {why} ({text}). Everything stored "
+                          "before this is kept; free space or fix the file's permissions and "
+                          "run the command again.")
+
+
+class _Voci(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            failure = _storage_failure(exc)
+            if failure is None:
+                raise
+            raise failure from None
 
 
 _TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
@@ -48,8 +104,8 @@ def _regroup_and_score(sources: Sources, store: Store, as_of: dt.datetime) -> in
     return len(grouping.rumours)
 
 
-@click.group(context_settings={"auto_envvar_prefix": ENV_PREFIX,
-                               "help_option_names": ["-h", "--help"]})
+@click.group(cls=_Voci, context_settings={"auto_envvar_prefix": ENV_PREFIX,
+                                          "help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voci")
 @click.option("--sources", "sources_path", type=click.Path(path_type=Path), envvar="VOCI_SOURCES",
               help="The sources file (outlets, feeds, reliabilities). "
@@ -92,12 +148,40 @@ def _store(settings: Settings, *, migrate: bool = True) -> Store:
     return store
 
 
+_SIGNALS = {"SIGINT": 2, "SIGTERM": 15}
+
+
+@contextlib.contextmanager
+def _stop_on_signals(fetcher: Fetcher) -> Iterator[list[str]]:
+    """Ctrl-C (SIGINT) or SIGTERM stops the fetcher at once: requests in flight end, the
+    pass finishes what is in hand. Yields the list the signal's name is put in; a second
+    signal exits at once (everything stored so far is committed)."""
+    signalled: list[str] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if signalled:
+            os._exit(128 + signum)
+        signalled.append(name)
+        fetcher.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield signalled
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 @cli.command()
 @click.option("--host-delay", type=click.FloatRange(min=0), default=None,
               help="Seconds between two requests to one host (default 1.0).  "
                    "[env: VOCI_BACKFILL_HOST_DELAY]")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
               help="Read timeout in seconds (default 20).  [env: VOCI_BACKFILL_TIMEOUT]")
+@click.option("--deadline", type=click.FloatRange(min=0.1), default=None,
+              help="Longest one request may take, from connecting to its last byte "
+                   "(default 120).  [env: VOCI_BACKFILL_DEADLINE]")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--as-of", "as_of", type=click.DateTime(_TIME_FORMATS), default=None,
               help="Score as of this time (ISO 8601, UTC unless it says). Default: now.")
@@ -112,8 +196,9 @@ def _store(settings: Settings, *, migrate: bool = True) -> Store:
 @click.option("--no-sitemaps", is_flag=True, help="With --since: read only the --warc files.")
 @click.pass_obj
 def backfill(settings: Settings, host_delay: float | None, timeout: float | None,
-             as_json: bool, as_of: dt.datetime | None, since: dt.datetime | None,
-             until: dt.datetime | None, warcs: tuple[Path, ...], no_sitemaps: bool) -> None:
+             deadline: float | None, as_json: bool, as_of: dt.datetime | None,
+             since: dt.datetime | None, until: dt.datetime | None, warcs: tuple[Path, ...],
+             no_sitemaps: bool) -> None:
     """Fetch every feed once, store the new articles, print a summary.
 
     \b
@@ -146,17 +231,29 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
         fetch = replace(fetch, min_host_delay=host_delay)
     if timeout is not None:
         fetch = replace(fetch, read_timeout=timeout)
+    if deadline is not None:
+        fetch = replace(fetch, total_timeout=deadline)
     now = dt.datetime.now(dt.UTC)
-    with _store(settings) as store, Fetcher(fetch) as fetcher, PassProgress() as progress:
-        summary = fetch_pass(sources, store, fetcher, now=now, progress=progress,
-                             clock=lambda: dt.datetime.now(dt.UTC))
+    with _store(settings) as store, Fetcher(fetch) as fetcher, _stop_on_signals(
+        fetcher
+    ) as signalled:
+        with PassProgress() as progress:
+            summary = fetch_pass(sources, store, fetcher, now=now, progress=progress,
+                                 clock=lambda: dt.datetime.now(dt.UTC))
         history = None
-        if since is not None:
+        if since is not None and not signalled:
             with HistoryBars() as bars:
                 history = history_pass(
                     sources, store, fetcher, since=_aware(since) or now, until=_aware(until),
                     warcs=warcs, now=now, progress=bars, sitemaps=not no_sitemaps,
                     clock=lambda: dt.datetime.now(dt.UTC))
+        if signalled:
+            kept = sum(f.new for f in summary.feeds) + (history.pages_new if history else 0)
+            click.echo(f"Stopped by {signalled[0]}: {kept} new articles were stored and are "
+                       "kept, each with its claims. Rumours were not rescored: run "
+                       "`voci backfill` again to fetch the rest (nothing stored is fetched "
+                       "twice).", err=True)
+            sys.exit(128 + _SIGNALS[signalled[0]])
         _regroup_and_score(sources, store, _aware(as_of) or now)
     if as_json:
         out = summary_dict(summary)
@@ -442,6 +539,9 @@ def sources_check(settings: Settings) -> None:
                    "[env: VOCI_RUN_HOST_DELAY]")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
               help="Read timeout in seconds (default 20).  [env: VOCI_RUN_TIMEOUT]")
+@click.option("--deadline", type=click.FloatRange(min=0.1), default=None,
+              help="Longest one request may take, from connecting to its last byte "
+                   "(default 120).  [env: VOCI_RUN_DEADLINE]")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="One line per feed poll, as text or as JSON.  "
                                       "[env: VOCI_RUN_LOG_FORMAT]")
@@ -450,14 +550,15 @@ def sources_check(settings: Settings) -> None:
                    "[env: VOCI_RUN_MAX_CYCLES]")
 @click.pass_obj
 def run(settings: Settings, tick: float, host_delay: float | None, timeout: float | None,
-        log_format: str, max_cycles: int | None) -> None:
+        deadline: float | None, log_format: str, max_cycles: int | None) -> None:
     """Poll each feed when it is due, store, extract, group and score as articles arrive.
 
     \b
     Each feed is polled on its poll_interval (sources.yaml), with jitter, backing off
     when it fails and less often while it stays unchanged; the next due time is stored
-    per feed, so a restart resumes the schedule. SIGTERM or SIGINT stops after the
-    article in hand (exit 0). One daemon per database: a second one exits with code 2.
+    per feed, so a restart resumes the schedule. SIGTERM or SIGINT stops at once
+    (requests in flight end; what was stored is kept; exit 0). One daemon per
+    database: a second one exits with code 2.
     Example:
       voci --db voci.db run --log-format json
     """
@@ -469,6 +570,8 @@ def run(settings: Settings, tick: float, host_delay: float | None, timeout: floa
         fetch = replace(fetch, min_host_delay=host_delay)
     if timeout is not None:
         fetch = replace(fetch, read_timeout=timeout)
+    if deadline is not None:
+        fetch = replace(fetch, total_timeout=deadline)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s: %(message)s"))
