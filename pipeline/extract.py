@@ -44,8 +44,13 @@ MAX_GARBLED_SHARE = 0.01
 
 
 def _garbled_share(text: str) -> float:
+    """The share of characters that cannot be prose. Prose also has spaces between its
+    words (about one character in six): a long run without any is no text either, and
+    counts as wholly garbled."""
     if not text:
         return 0.0
+    if len(text) > 200 and sum(ch.isspace() for ch in text) < len(text) / 50:
+        return 1.0
     bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\n\t\r")
               or "\x7f" <= ch < "\xa0")
     return bad / len(text)

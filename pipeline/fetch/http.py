@@ -16,6 +16,7 @@ import random
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -191,7 +192,8 @@ class Fetcher:
         self._switch = Switch()
         self._client = httpx.Client(
             transport=DeadlineTransport(self._switch),
-            headers={"User-Agent": config.user_agent},
+            # only what _decoded reads, inflated a bounded piece at a time
+            headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(connect=config.connect_timeout, read=config.read_timeout,
                                   write=config.read_timeout, pool=config.connect_timeout),
             follow_redirects=False,  # every hop is checked by hand, see _follow
@@ -386,7 +388,13 @@ class Fetcher:
             return reply.fail("too_large", f"{url} announces {announced} bytes, cap is {cap}")
         body = bytearray()
         deadline = started + self._config.total_timeout
-        for chunk in response.iter_bytes():  # decoded chunks: the cap is on what we keep
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+            return reply.fail("http", f"{url} is encoded as {encoding!r}, which voci did "
+                              "not ask for")
+        # decoded by hand, a bounded piece at a time: httpx would inflate a whole network
+        # chunk at once, and 64 KB of a gzip bomb is gigabytes
+        for chunk in _decoded(response.iter_raw(), encoding, cap + 1):
             if len(body) + len(chunk) > cap:
                 if robots:
                     body += chunk[: cap - len(body)]
@@ -535,6 +543,35 @@ class _Reply:
             last_modified=self.headers.get("last-modified"), error=error, attempts=attempts,
             retry_after=self.headers.get("retry-after"),
             cache_control=self.headers.get("cache-control"), age_header=self.headers.get("age"))
+
+
+_PIECE = 64 * 1024  # the most a compressed body is inflated by in one step
+
+
+def _decoded(raw: Iterator[bytes], encoding: str, limit: int) -> Iterator[bytes]:
+    """The body of `raw` chunks in `encoding` (identity, gzip or deflate), in pieces of at
+    most _PIECE bytes, stopping once `limit` bytes have come out."""
+    if encoding in ("identity", ""):
+        yield from raw
+        return
+    inflater = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)  # 47: gzip/zlib
+    out = 0
+    for chunk in raw:
+        data = chunk
+        while data and out < limit:
+            try:
+                piece = inflater.decompress(data, _PIECE)
+            except zlib.error:
+                if out == 0 and encoding == "deflate":  # raw deflate, without a zlib header
+                    inflater = zlib.decompressobj(wbits=-15)
+                    continue
+                raise httpx.DecodingError(f"bad {encoding} data") from None
+            out += len(piece)
+            if piece:
+                yield piece
+            data = inflater.unconsumed_tail
+        if out >= limit:
+            return
 
 
 def _hide_location(response: httpx.Response) -> None:

@@ -51,7 +51,9 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"not a database URL: {url!r} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            folder = Path(parsed.database).expanduser().resolve().parent
+            # a SQLite URI ("file:/path/voci.db", with ?mode=ro&uri=true) names a path too
+            path = parsed.database.removeprefix("file:").split("?", 1)[0]
+            folder = Path(path).expanduser().resolve().parent
             if not folder.is_dir():
                 raise StoreError(f"cannot create the SQLite database {parsed.database}: "
                                  f"folder {folder} does not exist")
