@@ -24,17 +24,19 @@ from .sentences import Clause
 
 
 def can_buy(
-    ctx: Context, p: Person, m: ClubMention, sentence: int, counterpart: bool = False
+    ctx: Context, p: Person, m: ClubMention, sentence: int, counterpart: bool = False,
+    denial: bool = False,
 ) -> bool:
     if m.id == ctx.seller.get(p.key) or m.id in ctx.former[p.key]:
         return False
     role = ctx.role(m, sentence)[0]
     if role in (BUYER, NEUTRAL):
         return True
-    # the other side of a negotiation buys him when his club is known and is another
+    # the other side of a negotiation buys him when his club is known and is another, or
+    # when his side denies talking to it ("Nessun contatto con il Torino")
     known = ctx.known.get(p.key)
     his_club = ctx.seller.get(p.key) or (known.club_then if known and known.dated else None)
-    return counterpart and role == COUNTERPART and his_club is not None
+    return counterpart and role == COUNTERPART and (his_club is not None or denial)
 
 
 def buyers_for(
@@ -57,13 +59,7 @@ def buyers_for(
         if role == BUYER and gap_player is p and m.id != ctx.seller.get(p.key):
             tied.append(m.id)  # "riporterebbe Rossi in rossoblù": a return is a move
             continue
-        denied_side = (
-            denial
-            and role == COUNTERPART
-            and m.id != ctx.seller.get(p.key)
-            and m.id not in ctx.former[p.key]
-        )
-        if not denied_side and not can_buy(ctx, p, m, clause.sentence, counterpart=True):
+        if not can_buy(ctx, p, m, clause.sentence, counterpart=True, denial=denial):
             continue
         if role == "place":
             continue

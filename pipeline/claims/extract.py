@@ -229,6 +229,7 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
         named = ctx.named(clause)
+        in_list = bool(named) and names_only(ctx, clause)
         inherited = False  # cues said in an earlier clause of a list
         if (
             not named
@@ -240,12 +241,7 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
         elif named and held_colon[0] == clause.sentence and not cues:
             cues = list(held_colon[1])  # each item of the list, to the end of the sentence
             inherited = True
-        elif (
-            named
-            and not cues
-            and listing[0] == clause.sentence
-            and names_only(ctx, clause)
-        ):
+        elif in_list and not cues and listing[0] == clause.sentence:
             # a list begun at the end of the clause before: "gli arrivi di Rossi, Bianchi e
             # Verdi" - the rest of the list shares its cues
             cues = list(listing[1])
@@ -256,11 +252,11 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
         )
         if ends_on_name and cues:
             listing = (clause.sentence, cues)
-        elif not (named and names_only(ctx, clause)):
+        elif not in_list:
             listing = (-1, [])
-        if clause.paragraph == 0 and not focus and not ctx.named(clause):
+        if clause.paragraph == 0 and not focus and not named:
             held_collapse += [c for c in cues if c.stage in ("collapsed", "denied", "official")]
-        elif clause.paragraph == 0 and held_collapse and len(ctx.named(clause)) == 1:
+        elif clause.paragraph == 0 and held_collapse and len(named) == 1:
             cues = held_collapse + cues
             held_collapse = []
         if clause.sentence not in sentence_fees:

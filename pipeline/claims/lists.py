@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .clubs import ClubMention
 from .players import Person
-from .sentences import Article
+from .sentences import Article, Sentence
 
 _LABEL = re.compile(
     r"(?<![\w'])(?P<kind>acquisti|arrivi|entrate|in entrata|cessioni|partenze|uscite|in uscita)"
@@ -115,23 +115,22 @@ def _section_club(article: Article, clubs: list[ClubMention], label: int) -> str
     heads = [
         s for s in article.sentences if s.paragraph == paragraph - 1 and s.end <= sentence.start
     ]
-    if len(heads) == 1:
-        head = heads[0]
-        inside = [m for m in clubs if head.start <= m.start < head.end and m.club_id]
-        rest = text[head.start : head.end]
-        if len(inside) == 1:
-            rest = rest.replace(inside[0].surface, "", 1)
-            if not re.search(r"[^\W_]", rest):
-                return inside[0].club_id
+    if len(heads) == 1 and (club := _club_alone(article, clubs, heads[0])):
+        return club
     # the club as a sentence of its own right before: "Genoa. Acquisti: ..."
     index = article.sentence_at(label)
     if index > 0 and article.sentences[index - 1].paragraph == paragraph:
-        s = article.sentences[index - 1]
-        inside = [m for m in clubs if s.start <= m.start < s.end and m.club_id]
-        if len(inside) == 1 and not re.search(
-            r"[^\W_]", text[s.start : s.end].replace(inside[0].surface, "", 1)
-        ):
-            return inside[0].club_id
+        return _club_alone(article, clubs, article.sentences[index - 1])
+    return None
+
+
+def _club_alone(article: Article, clubs: list[ClubMention], s: Sentence) -> str | None:
+    """The club a sentence consists of, and nothing else ("GENOA", "Genoa.")."""
+    inside = [m for m in clubs if s.start <= m.start < s.end and m.club_id]
+    if len(inside) == 1 and not re.search(
+        r"[^\W_]", article.text[s.start : s.end].replace(inside[0].surface, "", 1)
+    ):
+        return inside[0].club_id
     return None
 
 

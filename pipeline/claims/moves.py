@@ -20,7 +20,7 @@ from .clubs import ClubIndex
 from .context import Context
 from .direction import OPPONENT
 from .fees import Fee
-from .known import canonical_key, spelling
+from .known import Known, canonical_key, spelling
 from .relays import KnownSource, Relay, club_source
 from .stages import NEGATIVE, ORDER, Cue, deal_shape, is_hedged
 
@@ -113,22 +113,11 @@ def claims_of(
                 if (pkey, other) in moves:
                     continue  # that move is claimed in its own right
                 buyer, seller, inferred = other, then, True
-            elif _BUY_OUT.search(joined) and who.player is ref:
+            elif who.player is ref and (_BUY_OUT.search(joined) or _just_moved(who, move)):
                 # "la Salernitana vuole riscattare Kiyine": the club he is on loan at buys
-                # him from the club that lent him
-                then = None
-                if seller is None and who.came_from is not None:
-                    seller, inferred = who.came_from, True
-            elif (
-                who is not None
-                and who.player is ref
-                and who.since_move is not None
-                and who.since_move <= _JUST_MOVED_DAYS
-                and move.cues
-                and ORDER.get(_stage(move.cues)[0], -1) >= ORDER["agreement"]
-            ):
-                # the data records the very move the article reports as done ("Rossi è stato
-                # ceduto al Lecce" a week after it): he moved from the club he came from
+                # him from the club that lent him; or the data records the very move the
+                # article reports as done ("Rossi è stato ceduto al Lecce" a week after it).
+                # Either way he moves from the club he came from.
                 then = None
                 if seller is None and who.came_from is not None:
                     seller, inferred = who.came_from, True
@@ -212,6 +201,17 @@ def claims_of(
     where = {id(c): (ctx.article.sentences[ctx.sentence_of(first)].paragraph == 0,
                      ctx.sentence_of(first)) for first, c in claims}
     return complete_swaps(unique, [p for p in pairs if len(p) == 2], where)
+
+
+def _just_moved(who: Known, move: Move) -> bool:
+    """A move to his club of the day recorded within _JUST_MOVED_DAYS before a story that
+    reports it at least agreed."""
+    return (
+        who.since_move is not None
+        and who.since_move <= _JUST_MOVED_DAYS
+        and bool(move.cues)
+        and ORDER.get(_stage(move.cues)[0], -1) >= ORDER["agreement"]
+    )
 
 
 def _other_club(ctx: Context, move: Move, club: str) -> str | None:
