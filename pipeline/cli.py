@@ -96,12 +96,11 @@ def _aware(when: dt.datetime | None) -> dt.datetime | None:
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
-def _regroup_and_score(sources: Sources, store: Store, as_of: dt.datetime) -> int:
-    from pipeline.run import regroup, score
+def _refresh(sources: Sources, store: Store, as_of: dt.datetime, *, full: bool = False) -> int:
+    from pipeline.refresh import refresh
 
-    grouping = regroup(store)
-    score(sources, store, as_of=as_of, scored_at=dt.datetime.now(dt.UTC))
-    return len(grouping.rumours)
+    return refresh(sources, store, as_of=as_of, scored_at=dt.datetime.now(dt.UTC),
+                   full=full).rumours
 
 
 @click.group(cls=_Voci, context_settings={"auto_envvar_prefix": ENV_PREFIX,
@@ -254,7 +253,7 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
                        "`voci backfill` again to fetch the rest (nothing stored is fetched "
                        "twice).", err=True)
             sys.exit(128 + _SIGNALS[signalled[0]])
-        _regroup_and_score(sources, store, _aware(as_of) or now)
+        _refresh(sources, store, _aware(as_of) or now)
     if as_json:
         out = summary_dict(summary)
         if history is not None:
@@ -344,9 +343,11 @@ def eval_command(settings: Settings, corpus_dir: Path, as_json: bool, verbose: b
               help="Score as of this time (ISO 8601, UTC unless it says). Default: now.")
 @click.option("--since", type=click.DateTime(_TIME_FORMATS), default=None,
               help="Also score as of every day from this date on (history for calibration).")
+@click.option("--full", is_flag=True,
+              help="Regroup every claim and rescore every rumour, not only what changed.")
 @click.pass_obj
 def score_command(settings: Settings, as_of: dt.datetime | None,
-                  since: dt.datetime | None) -> None:
+                  since: dt.datetime | None, full: bool) -> None:
     """Group the stored claims into rumours and score them.
 
     \b
@@ -358,17 +359,15 @@ def score_command(settings: Settings, as_of: dt.datetime | None,
       voci score --as-of 2026-11-25T09:00
       voci score --since 2026-11-01 --as-of 2026-11-25T09:00
     """
-    from pipeline.run import regroup, score
+    from pipeline.refresh import replay
 
     sources = _sources(settings)
     end = _aware(as_of) or dt.datetime.now(dt.UTC)
     with _store(settings) as store:
-        count = len(regroup(store).rumours)
         day = _aware(since)
-        while day is not None and day < end:
-            score(sources, store, as_of=day, scored_at=dt.datetime.now(dt.UTC))
-            day += dt.timedelta(days=1)
-        score(sources, store, as_of=end, scored_at=dt.datetime.now(dt.UTC))
+        if day is not None:
+            replay(sources, store, since=day, until=end)
+        count = _refresh(sources, store, end, full=full or day is not None)
     click.echo(f"{count} rumours scored as of {end.isoformat()}")
 
 
@@ -414,7 +413,7 @@ def calibrate(settings: Settings, plot: Path) -> None:
     """
     from pipeline.cli_output import print_calibration, write_reliability_diagram
     from pipeline.learning import Outcome, posteriors
-    from pipeline.run import reliability_priors
+    from pipeline.refresh import reliability_priors
     from pipeline.scoring import UNKNOWN_RELIABILITY
 
     sources = _sources(settings)

@@ -45,7 +45,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.fetch import FetchConfig, Fetcher, FetchResult
-from pipeline.run import FeedReport, Progress, fetch_pass, regroup, score
+from pipeline.refresh import refresh
+from pipeline.run import FeedReport, Progress, fetch_pass
 from pipeline.sources import Sources
 from pipeline.store import Store, normalize_url
 
@@ -165,8 +166,7 @@ class Daemon:
         stale = (self._scored_as_of is None
                  or now - self._scored_as_of >= self.options.rescore_every)
         if not interrupted and (new or stale):
-            regroup(self.store)
-            score(self.sources, self.store, as_of=now, scored_at=self._clock())
+            refresh(self.sources, self.store, as_of=now, scored_at=self._clock())
             scored = self._scored_as_of = now
         report = Cycle(number, now, feeds, new, scored, interrupted)
         if self._on_cycle is not None:

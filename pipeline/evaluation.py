@@ -32,7 +32,8 @@ from pipeline.fetch import FetchConfig, Fetcher
 from pipeline.learning import auc, brier
 from pipeline.metrics import bcubed
 from pipeline.model import BoardRow, Claim
-from pipeline.run import fetch_pass, regroup, score
+from pipeline.refresh import refresh
+from pipeline.run import fetch_pass
 from pipeline.scoring import POSITIVE_STAGES, Report, origins
 from pipeline.sources import Sources
 from pipeline.store import Store
@@ -320,8 +321,7 @@ def evaluate(corpus_dir: str | Path, *, journalists_from: Sources | None = None,
         config = FetchConfig(user_agent=USER_AGENT, min_host_delay=0.0)
         with Store(f"sqlite:///{Path(tmp) / 'eval.db'}") as store, Fetcher(config) as fetcher:
             fetch_pass(sources, store, fetcher, now=as_of)
-            regroup(store)
-            score(sources, store, as_of=as_of, scored_at=as_of)
+            refresh(sources, store, as_of=as_of)
             articles = {a.id: (a.outlet_id, urlsplit(a.url).path) for a in store.articles()}
             stored = store.stored_claims()
             rumour_of = {c: r.id for r in store.rumours() for c in r.claim_ids}

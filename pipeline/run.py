@@ -25,13 +25,10 @@ from pipeline.claims import KnownSource, extract_claims
 from pipeline.extract import ExtractionError, extract_page, normalize_url
 from pipeline.fetch import Fetcher, FetchResult, retry_after_seconds
 from pipeline.fetch.feeds import FeedParseError, parse_feed
-from pipeline.learning import Outcome, Posterior, posteriors
-from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed, StoredClaim
-from pipeline.rumours import ClaimRef, Grouping, group_claims
+from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed
 from pipeline.schedule import freshness, next_due, unchanged_polls_from
-from pipeline.scoring import UNKNOWN_RELIABILITY, Report, RumourFacts, Score, score_all
 from pipeline.sources import Outlet, Sources
-from pipeline.store import FeedFetch, PlayerRecord, RumourRecord, ScoreRecord, Store
+from pipeline.store import FeedFetch, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -391,74 +388,3 @@ class HostPools:
     def __exit__(self, *exc: object) -> None:
         for pool in self.pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-# ---------------------------------------------------------------- rumours and scores
-
-def regroup(store: Store) -> Grouping:
-    """Group every stored claim into rumours and store the grouping.
-
-    Grouping is a function of the set of claims (ids derived from content), so running
-    it over everything after each pass gives the same rumours whatever order the
-    articles came in.
-    """
-    refs = [ClaimRef(c.claim_id, c.article_id, c.outlet_id, c.published_at, c.claim)
-            for c in store.stored_claims()]
-    grouping = group_claims(refs)
-    store.replace_grouping(
-        [PlayerRecord(p.id, p.name, p.spellings) for p in grouping.players],
-        [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
-                      r.first_seen, r.last_seen, r.claim_ids) for r in grouping.rumours])
-    return grouping
-
-
-@dataclass(frozen=True)
-class ScoringResult:
-    scores: dict[str, Score]
-    posteriors: dict[str, Posterior]
-
-
-def score(sources: Sources, store: Store, *, as_of: dt.datetime,
-          scored_at: dt.datetime) -> ScoringResult:
-    """Score every rumour as of `as_of`, learning reliabilities from resolved rumours.
-
-    Two rounds: the priors decide which rumours are resolved by `as_of`; what those
-    outcomes teach (posterior reliabilities) then scores every rumour.
-    """
-    claims = {c.claim_id: c for c in store.stored_claims()}
-    facts = [RumourFacts(r.id, r.player_id, r.window,
-                         tuple(_report(claims[c]) for c in r.claim_ids if c in claims))
-             for r in store.rumours()]
-    priors = reliability_priors(sources, store)
-    names = {**{o.id: o.name for o in sources.outlets},
-             **{j.id: j.name for j in sources.journalists}}
-    first = score_all(facts, priors, as_of=as_of)
-    outcomes = [Outcome(rid, frozenset(e.origin for e in s.evidence
-                                       if e.independent and e.weight > 0),
-                        s.status == "confirmed")
-                for rid, s in first.items() if s.status in ("confirmed", "collapsed", "expired")]
-    learned = posteriors(priors, outcomes, default_prior=UNKNOWN_RELIABILITY)
-    scores = score_all(facts, {k: p.mean for k, p in learned.items()}, as_of=as_of,
-                       names=names)
-    store.replace_scores(
-        [ScoreRecord(rid, s.probability, s.status, s.stage, s.fee_eur, s.n_reports,
-                     s.n_outlets, s.n_independent, s.reason,
-                     tuple((e.claim_id, e.origin, e.independent, e.weight) for e in s.evidence))
-         for rid, s in sorted(scores.items())],
-        as_of=as_of, scored_at=scored_at)
-    return ScoringResult(scores, learned)
-
-
-def reliability_priors(sources: Sources, store: Store) -> dict[str, float]:
-    """Every source's prior: sources.yaml's, and the stored one for outlets since retired
-    from it (their articles remain)."""
-    return {**store.outlet_reliabilities(),
-            **{o.id: o.reliability for o in sources.outlets},
-            **{j.id: j.reliability for j in sources.journalists}}
-
-
-def _report(c: StoredClaim) -> Report:
-    return Report(claim_id=c.claim_id, article_id=c.article_id, outlet_id=c.outlet_id,
-                  published_at=c.published_at, stage=c.claim.stage, hedged=c.claim.hedged,
-                  fee_eur=c.claim.fee_eur, cites_id=c.claim.cites_id, cites=c.claim.cites,
-                  copy_of=c.copy_of_id, copy_of_outlet=c.copy_of_outlet)

@@ -36,7 +36,8 @@ from sqlalchemy.engine import make_url
 
 from pipeline import USER_AGENT
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.run import fetch_pass, regroup, score
+from pipeline.refresh import refresh
+from pipeline.run import fetch_pass
 from pipeline.sources import Sources, load_sources
 from pipeline.store import Store
 
@@ -199,5 +200,4 @@ def poll_feed(feed_id: int) -> dict[str, int]:
 def rescore() -> int:
     rt = _rt()
     now = dt.datetime.now(dt.UTC)
-    regroup(rt.store)
-    return len(score(rt.sources(), rt.store, as_of=now, scored_at=now).scores)
+    return refresh(rt.sources(), rt.store, as_of=now).scored

@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from pipeline.corpus import CorpusServer
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.run import fetch_pass, regroup, score
+from pipeline.refresh import refresh, replay
+from pipeline.run import fetch_pass
 from pipeline.sources import load_sources
 from pipeline.store import Store
 from tests.conftest import CORPORA
@@ -29,9 +30,9 @@ def backfilled(url: str, corpus: CorpusServer, config: FetchConfig) -> Store:
     store = Store(url)
     with Fetcher(config) as fetcher:
         fetch_pass(sources, store, fetcher, now=AS_OF)
-    regroup(store)
-    for day in (AS_OF - dt.timedelta(days=6), AS_OF):  # some history for the week's risers
-        score(sources, store, as_of=day, scored_at=AS_OF)
+    # some history for the week's risers: as of six days before, then now
+    replay(sources, store, since=AS_OF - dt.timedelta(days=6), until=AS_OF - dt.timedelta(days=5))
+    refresh(sources, store, as_of=AS_OF, scored_at=AS_OF)
     return store
 
 

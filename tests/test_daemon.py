@@ -22,7 +22,8 @@ from pipeline.cli import cli
 from pipeline.corpus import CorpusServer
 from pipeline.daemon import Cycle, Daemon, DaemonOptions, LockHeld, daemon_lock
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.run import claims_of, fetch_pass, known_sources, regroup, score
+from pipeline.refresh import refresh
+from pipeline.run import claims_of, fetch_pass, known_sources
 from pipeline.sources import Sources
 from pipeline.store import Store
 from tests.conftest import CORPORA
@@ -106,8 +107,7 @@ def test_a_few_daemon_cycles_end_where_one_backfill_does(
 
     with Store(backfill_db) as store, Fetcher(fetch_config) as fetcher:
         fetch_pass(sources, store, fetcher, now=NOW)
-        regroup(store)
-        score(sources, store, as_of=NOW, scored_at=NOW)
+        refresh(sources, store, as_of=NOW)
     daemon_state, backfill_state = snapshot(daemon_db), snapshot(backfill_db)
     assert len(daemon_state[0]) == gold and daemon_state[1]
     assert daemon_state == backfill_state
