@@ -100,7 +100,7 @@ def _refresh(sources: Sources, store: Store, as_of: dt.datetime, *, full: bool =
     from pipeline.refresh import refresh
 
     return refresh(sources, store, as_of=as_of, scored_at=dt.datetime.now(dt.UTC),
-                   full=full).rumours
+                   full=full).scored
 
 
 @click.group(cls=_Voci, context_settings={"auto_envvar_prefix": ENV_PREFIX,

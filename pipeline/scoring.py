@@ -14,7 +14,8 @@ The model (docs/scoring.md gives the reasoning) works in log-odds:
   logit(r) − logit(base rate), scaled by how far along the deal it reports (agreement
   and medicals weigh more than interest), less for hedged wording, a little more for
   each further report of its own (less and less), and halved every HALF_LIFE without
-  new evidence from it.
+  new evidence from it, counted in whole days and only until the window closes
+  (`decay_clock`).
 * Denials subtract; collapses subtract more, and discount the support reported before
   them; support reported after the latest collapse counts in full, so a rumour revives.
 * An official announcement (the club's own site, or "ufficiale" from a reliable origin)
@@ -117,6 +118,15 @@ def source_weight(reliability: float) -> float:
     return max(0.0, logit(r) - logit(BASE_RATE))
 
 
+def decay_clock(as_of: dt.datetime, window_closes: dt.datetime | None = None) -> dt.datetime:
+    """The time support has faded to: the start of `as_of`'s day (UTC), since support
+    fades by whole days - so every pass of a day gives the same scores, and a rumour
+    needs rescoring for time once a day, not every pass - and never later than its
+    window's close (a closed window's rumour is history: its score stops changing)."""
+    day = as_of.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day if window_closes is None else min(day, window_closes)
+
+
 def origins(reports: Sequence[Report]) -> dict[int, str]:
     """Who stands behind each report (claim id -> origin id).
 
@@ -179,6 +189,7 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
     """
     reports = sorted((r for r in reports if r.published_at <= as_of),
                      key=lambda r: (r.published_at, r.claim_id))
+    clock = decay_clock(as_of, window_closes)
     origin = origins(reports)
 
     def rel(o: str) -> float:
@@ -206,7 +217,7 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
         own = {r.article_id for r in group if r.outlet_id == o and r.copy_of is None}
         factor *= 1 + 2 * REPEAT_BONUS * (1 - 0.5 ** max(len(own) - 1, 0))
         said = first[o][top.stage]
-        factor *= 0.5 ** (max((as_of - said).total_seconds(), 0.0) / HALF_LIFE.total_seconds())
+        factor *= 0.5 ** (max((clock - said).total_seconds(), 0.0) / HALF_LIFE.total_seconds())
         for kind, when in last_negative.items():
             if said <= when:
                 factor *= DISCOUNT_AFTER[kind]

@@ -1,19 +1,18 @@
 """The store's side of rumours and scores: grouping and scores in, the board out.
 
 A mixin of `Store` (pipeline.store.repository), kept apart so each module stays small.
-Rumour and player ids come from their content, so writing a new grouping is an upsert:
-rumours that no longer exist (merged into another id) are deleted with their scores.
+Reads of the grouping and the scores; pipeline.store.refresh writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, aliased
 
 from pipeline.model import BoardRow, Claim, StoredClaim
@@ -81,28 +80,6 @@ class RumourStore:
                                 copy_outlet, _claim(c))
                     for c, outlet, published, fetched, copy_of, copy_outlet in s.execute(query)]
 
-    def replace_grouping(self, players: Sequence[PlayerRecord],
-                         rumours: Sequence[RumourRecord]) -> None:
-        """Make the players, rumours and claim memberships exactly these."""
-        with self._tx() as s:
-            keep = {r.id for r in rumours}
-            old = set(s.scalars(select(RumourRow.id)))
-            gone = sorted(old - keep)
-            for i in range(0, len(gone), 500):
-                s.execute(delete(RumourRow).where(RumourRow.id.in_(gone[i:i + 500])))
-            s.execute(delete(RumourClaimRow))
-            s.execute(delete(PlayerRow))
-            s.flush()
-            s.add_all(PlayerRow(id=p.id, name=p.name, spellings=list(p.spellings))
-                      for p in players)
-            for r in rumours:
-                s.merge(RumourRow(id=r.id, player_id=r.player_id, player=r.player,
-                                  from_club=r.from_club, to_club=r.to_club, window=r.window,
-                                  first_seen=r.first_seen, last_seen=r.last_seen))
-            s.flush()
-            s.add_all(RumourClaimRow(claim_id=c, rumour_id=r.id)
-                      for r in rumours for c in r.claim_ids)
-
     def rumours(self) -> list[RumourRecord]:
         with self._tx() as s:
             members: dict[str, list[int]] = {}
@@ -122,24 +99,6 @@ class RumourStore:
         """Every outlet's prior as stored (retired outlets too: their articles remain)."""
         with self._tx() as s:
             return dict(s.execute(select(OutletRow.id, OutletRow.reliability)).all())
-
-    def replace_scores(self, scores: Iterable[ScoreRecord], *, as_of: dt.datetime,
-                       scored_at: dt.datetime) -> None:
-        """The latest scores and evidence weights; each score also joins the history."""
-        with self._tx() as s:
-            s.execute(delete(EvidenceRow))
-            s.execute(delete(ScoreRow))
-            s.flush()
-            for sc in scores:
-                s.add(ScoreRow(rumour_id=sc.rumour_id, as_of=as_of, scored_at=scored_at,
-                               probability=sc.probability, status=sc.status, stage=sc.stage,
-                               fee_eur=sc.fee_eur, n_reports=sc.n_reports,
-                               n_outlets=sc.n_outlets, n_independent=sc.n_independent,
-                               reason=sc.reason))
-                s.merge(ScoreHistoryRow(rumour_id=sc.rumour_id, as_of=as_of,
-                                        probability=sc.probability, status=sc.status))
-                s.add_all(EvidenceRow(claim_id=c, rumour_id=sc.rumour_id, origin=o,
-                                      independent=i, weight=w) for c, o, i, w in sc.evidence)
 
     def board(self, *, limit: int | None = None, club: str | None = None) -> list[BoardRow]:
         """The rumour_board view, most probable first."""

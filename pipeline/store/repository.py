@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,7 @@ from pipeline.model import (
 from pipeline.sources import Sources
 from pipeline.store.board import RumourStore
 from pipeline.store.engine import ensure_schema, make_engine
+from pipeline.store.refresh import RESCORE_NOW, RefreshStore
 from pipeline.store.registry import RegistryStore
 from pipeline.store.tables import (
     ArticleLinkRow,
@@ -39,6 +40,9 @@ from pipeline.store.tables import (
     OutletRow,
     ParagraphRow,
     RegistryPlayerRow,
+    RumourClaimRow,
+    ScoreRow,
+    StaleFormRow,
 )
 
 
@@ -73,7 +77,7 @@ class FeedInfo:
     next_due_at: dt.datetime | None
 
 
-class Store(RumourStore, RegistryStore):
+class Store(RumourStore, RefreshStore, RegistryStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -277,8 +281,17 @@ class Store(RumourStore, RegistryStore):
             for copy in s.scalars(select(ArticleRow).where(ArticleRow.copy_of_id == member.id)):
                 group.setdefault(copy.id, copy)
         original = min(group.values(), key=_publication_order)
+        relinked = []
         for member in group.values():
-            member.copy_of_id = None if member.id == original.id else original.id
+            copy_of = None if member.id == original.id else original.id
+            if member.id != row.id and member.copy_of_id != copy_of:
+                relinked.append(member.id)
+            member.copy_of_id = copy_of
+        if relinked:  # who stands behind their claims changed: rescore their rumours
+            s.execute(update(ScoreRow).where(ScoreRow.rumour_id.in_(
+                select(RumourClaimRow.rumour_id).join(
+                    ClaimRow, ClaimRow.id == RumourClaimRow.claim_id)
+                .where(ClaimRow.article_id.in_(relinked)))).values(due_at=RESCORE_NOW))
 
     def record_link_failure(self, *, url: str, outlet_id: str, feed_id: int | None, kind: str,
                             message: str, at: dt.datetime) -> None:
@@ -315,6 +328,11 @@ class Store(RumourStore, RegistryStore):
     def replace_claims(self, article_id: int, claims: Iterable[Claim]) -> None:
         """Make `claims` the article's claims, in one transaction (re-extraction)."""
         with self._tx() as s:
+            # the names its old claims were grouped under are regrouped next refresh
+            gone = {f for f in s.scalars(select(ClaimRow.form).where(
+                ClaimRow.article_id == article_id)) if f is not None}
+            gone -= set(s.scalars(select(StaleFormRow.form).where(StaleFormRow.form.in_(gone))))
+            s.add_all(StaleFormRow(form=f) for f in sorted(gone))
             s.execute(delete(ClaimRow).where(ClaimRow.article_id == article_id))
             _write_claims(s, article_id, claims)
 

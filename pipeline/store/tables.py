@@ -174,6 +174,37 @@ class ClaimRow(Base):
     evidence: Mapped[list[str]] = mapped_column(JSON)
     player_ref: Mapped[int | None] = mapped_column(Integer, index=True)  # registry id
     from_inferred: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # The folded name grouping keys the claim on; NULL until a refresh has grouped it.
+    form: Mapped[str | None] = mapped_column(String(200), index=True)
+
+
+class NameFormRow(Base):
+    """A folded player name that claims use, and the component it belongs to: the forms
+    connected by the name rules (one player's spellings, a surname and the full names it
+    may stand for). A component's rumours depend on its own claims only, so a refresh
+    regroups just the components that new claims reach."""
+
+    __tablename__ = "name_forms"
+
+    form: Mapped[str] = mapped_column(String(200), primary_key=True)
+    component: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class NameKeyRow(Base):
+    """The look-up keys of a form: two forms the name rules relate share one."""
+
+    __tablename__ = "name_keys"
+
+    key: Mapped[str] = mapped_column(String(220), primary_key=True)
+    form: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class StaleFormRow(Base):
+    """A form whose claims were removed since the last refresh: its component is regrouped."""
+
+    __tablename__ = "stale_forms"
+
+    form: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
 class PlayerRow(Base):
@@ -184,6 +215,7 @@ class PlayerRow(Base):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     spellings: Mapped[list[str]] = mapped_column(JSON)
+    component: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class RumourRow(Base):
@@ -199,6 +231,7 @@ class RumourRow(Base):
     window: Mapped[str] = mapped_column(String(7))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    component: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class RumourClaimRow(Base):
@@ -229,6 +262,33 @@ class ScoreRow(Base):
     n_outlets: Mapped[int] = mapped_column(Integer)
     n_independent: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
+    # When time alone changes this score (a new day of decay, the window closing, a
+    # report dated later than as_of); NULL when only new evidence can.
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class OutcomeRow(Base):
+    """A resolved rumour (under the sources' prior reliabilities) and an origin that had
+    supported it: what learning counts. Kept up as rumours are rescored."""
+
+    __tablename__ = "rumour_outcomes"
+
+    rumour_id: Mapped[str] = mapped_column(ForeignKey("rumours.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    origin: Mapped[str] = mapped_column(String(200), primary_key=True)
+    happened: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReliabilityRow(Base):
+    """The reliability each origin's weight was last computed with: its prior and the
+    learned value (to two decimals). A refresh rescores an origin's rumours when either
+    moves."""
+
+    __tablename__ = "reliabilities"
+
+    origin: Mapped[str] = mapped_column(String(200), primary_key=True)
+    prior: Mapped[float] = mapped_column(Float)
+    learned: Mapped[float] = mapped_column(Float)
 
 
 class ScoreHistoryRow(Base):
@@ -251,7 +311,7 @@ class EvidenceRow(Base):
                                           primary_key=True)
     rumour_id: Mapped[str] = mapped_column(ForeignKey("rumours.id", ondelete="CASCADE"),
                                            index=True)
-    origin: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(200), index=True)
     independent: Mapped[bool] = mapped_column(Boolean)
     weight: Mapped[float] = mapped_column(Float)
 

@@ -1,0 +1,392 @@
+"""The store's side of an incremental refresh: what changed in, set-based writes out.
+
+A mixin of `Store`. A refresh (pipeline.refresh) asks for the claims no refresh has
+grouped yet, the name components they reach and those components' claims; it writes
+back each component's players and rumours, then the scores of the rumours it rescored.
+Every read here is bounded by what changed, never by the size of the store, and every
+write touches only the rows that differ, in batches of plain INSERT/UPDATE/DELETE
+statements (no ORM merge, no row-by-row SELECT).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from pipeline.model import StoredClaim
+from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord, _claim
+from pipeline.store.tables import (
+    ArticleRow,
+    ClaimRow,
+    EvidenceRow,
+    NameFormRow,
+    NameKeyRow,
+    OutcomeRow,
+    PlayerRow,
+    ReliabilityRow,
+    RumourClaimRow,
+    RumourRow,
+    ScoreHistoryRow,
+    ScoreRow,
+    StaleFormRow,
+)
+
+T = TypeVar("T")
+BATCH = 500  # values per IN (...) list: under every backend's limit on bound parameters
+# A score joins the history when its probability moves at least this much, or its status
+# changes: a row per rumour per pass would be tens of millions a season.
+HISTORY_STEP = 0.01
+RESCORE_NOW = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # a due time already past
+
+
+@dataclass(frozen=True)
+class ScoredRumour:
+    """A score to write, with when time alone will change it."""
+
+    record: ScoreRecord
+    due_at: dt.datetime | None
+
+
+def _chunks(values: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for v in values:
+        batch.append(v)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class RefreshStore:
+    def _tx(self) -> AbstractContextManager[Session]:  # provided by Store
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ names and components
+
+    def ungrouped_claims(self) -> list[tuple[int, str, str]]:
+        """(claim id, player, player key) of the claims no refresh has grouped yet."""
+        with self._tx() as s:
+            return [tuple(r) for r in s.execute(  # type: ignore[misc]
+                select(ClaimRow.id, ClaimRow.player, ClaimRow.player_key)
+                .where(ClaimRow.form.is_(None)).order_by(ClaimRow.id))]
+
+    def take_stale_forms(self) -> set[str]:
+        """The forms whose claims were removed since the last refresh (and forget them)."""
+        with self._tx() as s:
+            forms = set(s.scalars(select(StaleFormRow.form)))
+            s.execute(delete(StaleFormRow))
+        return forms
+
+    def components_of(self, forms: Collection[str]) -> dict[str, str]:
+        """form -> component, for the forms already known."""
+        out: dict[str, str] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                out.update(s.execute(select(NameFormRow.form, NameFormRow.component)
+                                     .where(NameFormRow.form.in_(chunk))).all())
+        return out
+
+    def forms_with_keys(self, keys: Collection[str]) -> dict[str, set[str]]:
+        """key -> the known forms holding it."""
+        out: dict[str, set[str]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(keys)):
+                for key, form in s.execute(select(NameKeyRow.key, NameKeyRow.form)
+                                           .where(NameKeyRow.key.in_(chunk))):
+                    out.setdefault(key, set()).add(form)
+        return out
+
+    def forms_of_components(self, components: Collection[str]) -> set[str]:
+        with self._tx() as s:
+            return {f for chunk in _chunks(sorted(components))
+                    for f in s.scalars(select(NameFormRow.form)
+                                       .where(NameFormRow.component.in_(chunk)))}
+
+    def add_names(self, claim_forms: Mapping[int, str], new_forms: Mapping[str, Sequence[str]],
+                  merged: Mapping[str, str], component: Mapping[str, str]) -> None:
+        """In one transaction: each newly grouped claim's form; the new forms with their
+        keys; components merged into others (old id -> new id); every new form's
+        component."""
+        with self._tx() as s:
+            for old, new in sorted(merged.items()):
+                s.execute(update(NameFormRow).where(NameFormRow.component == old)
+                          .values(component=new))
+            rows = [{"form": f, "component": component[f]} for f in sorted(new_forms)]
+            for chunk in _chunks(rows):
+                s.execute(insert(NameFormRow), chunk)
+            keys = [{"key": k, "form": f} for f, ks in sorted(new_forms.items())
+                    for k in sorted(set(ks))]
+            for chunk in _chunks(keys, 5000):
+                s.execute(insert(NameKeyRow), chunk)
+            for batch in _chunks(sorted(claim_forms.items()), 2000):
+                s.execute(update(ClaimRow), [{"id": c, "form": f} for c, f in batch])
+
+    def claims_of_forms(self, forms: Collection[str]) -> list[StoredClaim]:
+        """Every stored claim grouped under these forms, by id."""
+        out: list[StoredClaim] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                out += _stored(s, ClaimRow.form.in_(chunk))
+        return sorted(out, key=lambda c: c.claim_id)
+
+    def stored_components(self) -> set[str]:
+        """Every component a stored player or rumour is filed under."""
+        with self._tx() as s:
+            return ({c for c in s.scalars(select(PlayerRow.component).distinct()) if c}
+                    | {c for c in s.scalars(select(RumourRow.component).distinct()) if c})
+
+    def reset_grouping(self) -> None:
+        """Forget every name, component and grouping decision: the next refresh groups
+        every claim again (scores stay until it rewrites them)."""
+        with self._tx() as s:
+            s.execute(update(ClaimRow).values(form=None))
+            for table in (NameKeyRow, NameFormRow, StaleFormRow):
+                s.execute(delete(table))
+
+    # ------------------------------------------------------------ grouping
+
+    def grouping_of(self, components: Collection[str]
+                    ) -> tuple[dict[str, tuple[str, PlayerRecord]],
+                               dict[str, tuple[str, RumourRecord]]]:
+        """The stored players and rumours of these components: id -> (component, record)."""
+        players: dict[str, tuple[str, PlayerRecord]] = {}
+        rumours: dict[str, tuple[str, RumourRecord]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(components)):
+                for p in s.scalars(select(PlayerRow).where(PlayerRow.component.in_(chunk))):
+                    players[p.id] = (p.component or "",
+                                     PlayerRecord(p.id, p.name, tuple(p.spellings)))
+                rows = list(s.scalars(select(RumourRow).where(RumourRow.component.in_(chunk))))
+                members: dict[str, list[int]] = {}
+                for ids in _chunks([r.id for r in rows]):
+                    for claim_id, rumour_id in s.execute(
+                            select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
+                            .where(RumourClaimRow.rumour_id.in_(ids))):
+                        members.setdefault(rumour_id, []).append(claim_id)
+                for r in rows:
+                    rumours[r.id] = (r.component or "", RumourRecord(
+                        r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
+                        r.first_seen, r.last_seen, tuple(sorted(members.get(r.id, [])))))
+        return players, rumours
+
+    def write_grouping(self, components: Collection[str],
+                       players: Mapping[str, tuple[str, PlayerRecord]],
+                       rumours: Mapping[str, tuple[str, RumourRecord]]) -> set[str]:
+        """Make the players and rumours of `components` (every id they had, merged ones
+        too) exactly these: id -> (component, record). Only rows that differ are
+        written, and every rumour of these components is due for rescoring (in the same
+        transaction, so a refresh cut short before scoring scores them next time).
+        Returns the ids of the rumours added, changed or removed."""
+        old_players, old_rumours = self.grouping_of(components)
+        with self._tx() as s:
+            gone = sorted(old_rumours.keys() - rumours.keys())
+            for chunk in _chunks(gone):  # their scores and evidence go with them
+                s.execute(delete(RumourRow).where(RumourRow.id.in_(chunk)))
+            for chunk in _chunks(sorted(old_players.keys() - players.keys())):
+                s.execute(delete(PlayerRow).where(PlayerRow.id.in_(chunk)))
+            _upsert(s, PlayerRow, old_players, {
+                pid: (comp, p, {"id": pid, "name": p.name, "spellings": list(p.spellings),
+                                "component": comp})
+                for pid, (comp, p) in players.items()})
+            changed = _upsert(s, RumourRow, old_rumours, {
+                rid: (comp, r, {"id": rid, "player_id": r.player_id, "player": r.player,
+                                "from_club": r.from_club, "to_club": r.to_club,
+                                "window": r.window, "first_seen": r.first_seen,
+                                "last_seen": r.last_seen, "component": comp})
+                for rid, (comp, r) in rumours.items()})
+            # claims that joined, left or moved between rumours
+            moved = [rid for rid in changed
+                     if rid not in old_rumours
+                     or old_rumours[rid][1].claim_ids != rumours[rid][1].claim_ids]
+            left: set[int] = set()
+            joined: list[tuple[int, str]] = []
+            for rid in moved:
+                had = set(old_rumours[rid][1].claim_ids) if rid in old_rumours else set()
+                has = set(rumours[rid][1].claim_ids)
+                left |= had - has
+                joined += [(c, rid) for c in sorted(has - had)]
+            for claims in _chunks(sorted(left | {c for c, _ in joined})):
+                s.execute(delete(RumourClaimRow).where(RumourClaimRow.claim_id.in_(claims)))
+            _insert(s, RumourClaimRow, [{"claim_id": c, "rumour_id": rid}
+                                        for c, rid in sorted(joined)])
+            for chunk in _chunks(sorted(rumours)):
+                s.execute(update(ScoreRow).where(ScoreRow.rumour_id.in_(chunk))
+                          .values(due_at=RESCORE_NOW))
+        return changed | set(gone)
+
+    # ------------------------------------------------------------ scoring
+
+    def rumours_by_id(self, ids: Collection[str]) -> list[RumourRecord]:
+        out: list[RumourRecord] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(ids)):
+                members: dict[str, list[int]] = {}
+                for claim_id, rumour_id in s.execute(
+                        select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
+                        .where(RumourClaimRow.rumour_id.in_(chunk))):
+                    members.setdefault(rumour_id, []).append(claim_id)
+                out += [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club,
+                                     r.window, r.first_seen, r.last_seen,
+                                     tuple(sorted(members.get(r.id, []))))
+                        for r in s.scalars(select(RumourRow).where(RumourRow.id.in_(chunk)))]
+        return sorted(out, key=lambda r: r.id)
+
+    def claims_by_id(self, ids: Collection[int]) -> list[StoredClaim]:
+        out: list[StoredClaim] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(ids)):
+                out += _stored(s, ClaimRow.id.in_(chunk))
+        return out
+
+    def rumour_ids(self) -> set[str]:
+        with self._tx() as s:
+            return set(s.scalars(select(RumourRow.id)))
+
+    def due_rumours(self, as_of: dt.datetime) -> set[str]:
+        """Rumours whose score time alone has changed by `as_of`, or that have none."""
+        with self._tx() as s:
+            due = set(s.scalars(select(ScoreRow.rumour_id).where(ScoreRow.due_at <= as_of)))
+            due.update(s.scalars(select(RumourRow.id).outerjoin(
+                ScoreRow, ScoreRow.rumour_id == RumourRow.id).where(ScoreRow.rumour_id.is_(None))))
+        return due
+
+    def latest_as_of(self) -> dt.datetime | None:
+        with self._tx() as s:
+            return s.scalar(select(func.max(ScoreRow.as_of)))
+
+    def with_siblings(self, ids: Collection[str]) -> set[str]:
+        """The rumours and every other rumour of the same player in the same window (an
+        official move of one settles the others)."""
+        out = set(ids)
+        with self._tx() as s:
+            pairs: set[tuple[str, str]] = set()
+            for chunk in _chunks(sorted(ids)):
+                pairs.update((p, w) for p, w in s.execute(
+                    select(RumourRow.player_id, RumourRow.window).where(RumourRow.id.in_(chunk))))
+            for some in _chunks(sorted(pairs)):
+                out.update(s.scalars(select(RumourRow.id).where(
+                    tuple_(RumourRow.player_id, RumourRow.window).in_(some))))
+        return out
+
+    def rumours_citing(self, origins: Collection[str]) -> set[str]:
+        """The scored rumours whose evidence names any of these origins."""
+        with self._tx() as s:
+            return {r for chunk in _chunks(sorted(origins))
+                    for r in s.scalars(select(EvidenceRow.rumour_id).distinct()
+                                       .where(EvidenceRow.origin.in_(chunk)))}
+
+    def write_outcomes(self, rumour_ids: Collection[str],
+                       outcomes: Mapping[str, tuple[bool, frozenset[str]]]) -> None:
+        """Replace the outcomes of these rumours: id -> (happened, supporting origins)
+        for those resolved; the others have none."""
+        with self._tx() as s:
+            for chunk in _chunks(sorted(rumour_ids)):
+                s.execute(delete(OutcomeRow).where(OutcomeRow.rumour_id.in_(chunk)))
+            _insert(s, OutcomeRow, [{"rumour_id": rid, "origin": o, "happened": happened}
+                                    for rid, (happened, origins) in sorted(outcomes.items())
+                                    for o in sorted(origins)])
+
+    def outcome_counts(self) -> dict[str, tuple[int, int]]:
+        """origin -> (rumours it supported that happened, that did not)."""
+        with self._tx() as s:
+            out: dict[str, list[int]] = {}
+            for origin, happened, n in s.execute(
+                    select(OutcomeRow.origin, OutcomeRow.happened, func.count())
+                    .group_by(OutcomeRow.origin, OutcomeRow.happened)):
+                out.setdefault(origin, [0, 0])[0 if happened else 1] += n
+        return {o: (a, b) for o, (a, b) in out.items()}
+
+    def reliabilities_used(self) -> dict[str, tuple[float, float]]:
+        """origin -> (prior, learned) that the stored scores were computed with."""
+        with self._tx() as s:
+            return {o: (p, lr) for o, p, lr in s.execute(
+                select(ReliabilityRow.origin, ReliabilityRow.prior, ReliabilityRow.learned))}
+
+    def write_scores(self, scored: Sequence[ScoredRumour], *, reliabilities:
+                     Mapping[str, tuple[float, float]], as_of: dt.datetime,
+                     scored_at: dt.datetime, unscored: Collection[str] = ()) -> int:
+        """Replace these rumours' scores and evidence, drop the scores of `unscored`
+        (nothing reported by `as_of`), record the reliabilities used, and add a history
+        row where a probability moved materially or a status changed. Returns how many
+        history rows were added."""
+        ids = sorted({x.record.rumour_id for x in scored} | set(unscored))
+        with self._tx() as s:
+            before: dict[str, tuple[float, str]] = {}
+            for chunk in _chunks(ids):
+                before.update((r, (p, st)) for r, p, st in s.execute(
+                    select(ScoreRow.rumour_id, ScoreRow.probability, ScoreRow.status)
+                    .where(ScoreRow.rumour_id.in_(chunk))))
+                s.execute(delete(EvidenceRow).where(EvidenceRow.rumour_id.in_(chunk)))
+                s.execute(delete(ScoreRow).where(ScoreRow.rumour_id.in_(chunk)))
+            _insert(s, ScoreRow, [{
+                "rumour_id": x.record.rumour_id, "as_of": as_of, "scored_at": scored_at,
+                "probability": x.record.probability, "status": x.record.status,
+                "stage": x.record.stage, "fee_eur": x.record.fee_eur,
+                "n_reports": x.record.n_reports, "n_outlets": x.record.n_outlets,
+                "n_independent": x.record.n_independent, "reason": x.record.reason,
+                "due_at": x.due_at} for x in scored])
+            _insert(s, EvidenceRow, [
+                {"claim_id": c, "rumour_id": x.record.rumour_id, "origin": o,
+                 "independent": i, "weight": w}
+                for x in scored for c, o, i, w in x.record.evidence])
+            moved = [x.record for x in scored
+                     if (was := before.get(x.record.rumour_id)) is None
+                     or was[1] != x.record.status
+                     or abs(was[0] - x.record.probability) >= HISTORY_STEP]
+            stamps: set[str] = set()
+            for chunk in _chunks([r.rumour_id for r in moved]):
+                stamps.update(s.scalars(select(ScoreHistoryRow.rumour_id).where(
+                    ScoreHistoryRow.rumour_id.in_(chunk), ScoreHistoryRow.as_of == as_of)))
+            for chunk in _chunks(sorted(stamps)):  # scored again at the same instant
+                s.execute(delete(ScoreHistoryRow).where(ScoreHistoryRow.rumour_id.in_(chunk),
+                                                        ScoreHistoryRow.as_of == as_of))
+            _insert(s, ScoreHistoryRow, [{"rumour_id": r.rumour_id, "as_of": as_of,
+                                          "probability": r.probability, "status": r.status}
+                                         for r in moved])
+            s.execute(delete(ReliabilityRow))
+            _insert(s, ReliabilityRow, [{"origin": o, "prior": p, "learned": lr}
+                                        for o, (p, lr) in sorted(reliabilities.items())])
+        return len(moved)
+
+
+def _insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    for chunk in _chunks(rows, 2000):
+        s.execute(insert(table), chunk)
+
+
+def _upsert(s: Session, table: Any, old: Mapping[str, tuple[str, Any]],
+            new: Mapping[str, tuple[str, Any, dict[str, Any]]]) -> set[str]:
+    """Insert the new rows, update those whose record or component differs. Returns the
+    ids whose record is new or changed (a component id alone is no change)."""
+    inserts, updates, changed = [], [], set()
+    for key, (comp, record, row) in sorted(new.items()):
+        was = old.get(key)
+        if was is None:
+            inserts.append(row)
+        elif was != (comp, record):
+            updates.append(row)
+        if was is None or was[1] != record:
+            changed.add(key)
+    _insert(s, table, inserts)
+    for chunk in _chunks(updates, 2000):  # executemany UPDATE by primary key
+        s.execute(update(table), chunk)
+    return changed
+
+
+def _stored(s: Session, where: Any) -> list[StoredClaim]:
+    original = aliased(ArticleRow)
+    query = (select(ClaimRow, ArticleRow.outlet_id, ArticleRow.published_at,
+                    ArticleRow.fetched_at, ArticleRow.copy_of_id, original.outlet_id)
+             .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)
+             .outerjoin(original, original.id == ArticleRow.copy_of_id)
+             .where(where))
+    return [StoredClaim(c.id, c.article_id, outlet, published or fetched, copy_of,
+                        copy_outlet, _claim(c))
+            for c, outlet, published, fetched, copy_of, copy_outlet in s.execute(query)]
