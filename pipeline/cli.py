@@ -50,10 +50,10 @@ def _storage_failure(exc: BaseException) -> StorageFailure | None:
     """The storage error `exc` is, told plainly; None when it is something else."""
     import errno
 
-    from sqlalchemy.exc import OperationalError
+    from pipeline.store import is_operational_error
 
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc) else ""
-    if isinstance(exc, OperationalError):
+    if is_operational_error(exc):
         lowered = text.lower()
         if any(k in lowered for k in ("disk is full", "no space left", "disk full")):
             why = "the disk is full"
@@ -454,10 +454,8 @@ def worker(settings: Settings, concurrency: int, once: bool) -> None:
         connected = workers.configure(settings.db_url, settings.sources_file, settings.fetch)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    from pipeline.store import schema_lock
-
-    with _store(settings) as store, schema_lock(store.engine):  # workers start together
-        workers.ensure_queue_schema(store.engine)
+    with _store(settings) as store, store.schema_lock():  # workers start together
+        workers.ensure_queue_schema(store.conninfo())
     if not once:
         connected.run_worker(queues=[workers.QUEUE], concurrency=concurrency)
         return
@@ -494,12 +492,12 @@ def db_upgrade(settings: Settings) -> None:
     Example:
       voci --db voci.db db upgrade
     """
-    from pipeline.store import current_revision, head_revision, upgrade
+    from pipeline.store import head_revision
 
     with _store(settings, migrate=False) as store:
-        before = current_revision(store.engine)
+        before = store.revision()
         try:
-            upgrade(store.engine)
+            store.upgrade()
         except Exception as exc:  # the driver's errors: unreachable server, locked file
             raise ConfigError(f"cannot upgrade {settings.db_url}: {exc}") from None
         click.echo(f"schema: {before or 'empty'} -> {head_revision()}")

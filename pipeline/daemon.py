@@ -48,7 +48,7 @@ from pipeline.fetch import FetchConfig, Fetcher, FetchResult
 from pipeline.refresh import refresh
 from pipeline.run import FeedReport, Progress, fetch_pass
 from pipeline.sources import Sources
-from pipeline.store import Store, normalize_url
+from pipeline.store import Store, normalize_url, psycopg_conninfo
 
 log = logging.getLogger(__name__)
 
@@ -352,8 +352,7 @@ def _file_lock(path: Path) -> Iterator[str]:
 def _pg_lock(url: str) -> Iterator[str]:
     import psycopg
 
-    conninfo = "postgresql://" + url.split("://", 1)[1]
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_KEY,)).fetchone()
         if not row or not row[0]:
             raise LockHeld("another voci daemon is running on this database "

@@ -30,16 +30,15 @@ from urllib.parse import urlsplit
 import procrastinate
 import procrastinate.jobs
 import procrastinate.schema
+import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from pipeline import USER_AGENT
 from pipeline.fetch import FetchConfig, Fetcher
 from pipeline.refresh import refresh
 from pipeline.run import fetch_pass
 from pipeline.sources import Sources, load_sources
-from pipeline.store import Store
+from pipeline.store import Store, StoreError, psycopg_conninfo
 
 log = logging.getLogger(__name__)
 QUEUE = "voci"
@@ -62,6 +61,7 @@ def make_app(connector: procrastinate.BaseConnector) -> procrastinate.App:
 class _Runtime:
     sources_path: Path
     db_url: str
+    conninfo: str  # the same database, as psycopg wants it (procrastinate's tables)
     fetch: FetchConfig
     app: procrastinate.App
     _store: Store | None = None
@@ -84,32 +84,30 @@ _runtime: _Runtime | None = None
 
 def configure(db_url: str, sources_path: Path, fetch: FetchConfig | None = None
               ) -> procrastinate.App:
-    """Point the tasks at a database and a sources file; the app, connected to it."""
+    """Point the tasks at a database and a sources file; the app, connected to it.
+    ValueError unless the database is PostgreSQL."""
     global _runtime
-    app = make_app(procrastinate.PsycopgConnector(conninfo=conninfo(db_url)))
-    _runtime = _Runtime(sources_path, db_url, fetch or FetchConfig(user_agent=USER_AGENT), app)
+    try:
+        conninfo = psycopg_conninfo(db_url)
+    except StoreError as exc:
+        raise ValueError(f"workers need PostgreSQL: {exc}") from None
+    app = make_app(procrastinate.PsycopgConnector(conninfo=conninfo))
+    _runtime = _Runtime(sources_path, db_url, conninfo,
+                        fetch or FetchConfig(user_agent=USER_AGENT), app)
     return app
 
 
-def conninfo(db_url: str) -> str:
-    """psycopg's own form of a SQLAlchemy URL (postgresql+psycopg://… → postgresql://…)."""
-    url = make_url(db_url)
-    if url.get_backend_name() != "postgresql":
-        raise ValueError(f"workers need PostgreSQL, not {url.get_backend_name()}: {db_url}")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def ensure_queue_schema(engine: Engine) -> bool:
+def ensure_queue_schema(conninfo: str) -> bool:
     """Create procrastinate's tables in voci's database if they are not there yet.
 
-    Run under pipeline.store.schema_lock: workers starting together must not race."""
-    with engine.begin() as conn:
-        if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar():
+    Run under Store.schema_lock(): workers starting together must not race."""
+    with psycopg.connect(conninfo) as conn:  # one transaction, committed on leaving
+        row = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+        if row and row[0]:
             return False
-        # Straight to psycopg, without parameters: the schema's own '%' signs must not
-        # be read as placeholders.
-        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            procrastinate.schema.SchemaManager.get_schema())
+        # Without parameters: the schema's own '%' signs must not be read as
+        # placeholders, and psycopg sends a script of several statements as it is.
+        conn.execute(procrastinate.schema.SchemaManager.get_schema())
     return True
 
 
@@ -165,10 +163,11 @@ async def queue_due_polls_async(now: dt.datetime | None = None) -> int:
 def pending_jobs() -> int:
     """voci's jobs waiting or running, on any worker (a job held back by its host's lock
     is waiting, though no worker can take it yet)."""
-    with _rt().store.engine.connect() as conn:
-        return int(conn.execute(text(
-            "SELECT count(*) FROM procrastinate_jobs "
-            "WHERE queue_name = :q AND status IN ('todo', 'doing')"), {"q": QUEUE}).scalar() or 0)
+    with psycopg.connect(_rt().conninfo, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM procrastinate_jobs "
+                           "WHERE queue_name = %s AND status IN ('todo', 'doing')",
+                           (QUEUE,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 @tasks.periodic(cron="* * * * *", periodic_id="voci-schedule")

@@ -216,3 +216,43 @@ def test_processes_starting_together_on_a_new_sqlite_file_all_get_the_schema(
         for proc in procs:
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err.decode()
+
+
+@pytest.mark.parametrize(("url", "conninfo"), [
+    ("postgresql+psycopg://voci:s%40cret@db.example:5433/voci?sslmode=require",
+     "postgresql://voci:s%40cret@db.example:5433/voci?sslmode=require"),
+    ("postgres://voci@db.example/voci", "postgresql://voci@db.example/voci"),
+    ("postgresql://db.example/voci", "postgresql://db.example/voci"),
+])
+def test_a_database_url_becomes_psycopgs_with_its_credentials(url: str, conninfo: str) -> None:
+    from pipeline.store import psycopg_conninfo
+
+    assert psycopg_conninfo(url) == conninfo
+
+
+@pytest.mark.parametrize("url", ["voci.db", "sqlite:///voci.db", "mysql://x:s3cret@h/db"])
+def test_only_postgresql_has_a_psycopg_form(url: str) -> None:
+    from pipeline.store import psycopg_conninfo
+
+    with pytest.raises(StoreError, match="not a PostgreSQL database") as caught:
+        psycopg_conninfo(url)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_the_store_answers_for_its_schema_without_sqlalchemy_outside(db_url: str) -> None:
+    with Store(db_url, migrate=False) as store:
+        assert store.revision() is None
+        with store.schema_lock():
+            store.upgrade("0001")
+        assert store.revision() == "0001"
+        store.upgrade()
+        assert store.revision() == head_revision()
+        if db_url.startswith("sqlite"):
+            with pytest.raises(StoreError):
+                store.conninfo()
+            return
+        import psycopg
+
+        with psycopg.connect(store.conninfo()) as conn:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        assert row == (head_revision(),)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.corpus import CorpusServer
 from pipeline.store import Store
 from tests.conftest import CORPORA
@@ -46,3 +48,18 @@ def test_two_workers_poll_every_feed_exactly_once_per_cycle(pg_url: str,
         articles = store.articles()
         assert len(articles) == len(gold["articles"])
         assert len({a.url for a in articles}) == len(articles)
+
+
+def test_the_queue_schema_is_created_once(pg_url: str) -> None:
+    from pipeline import workers
+
+    with Store(pg_url) as store, store.schema_lock():
+        assert workers.ensure_queue_schema(store.conninfo()) is True
+        assert workers.ensure_queue_schema(store.conninfo()) is False
+
+
+def test_workers_refuse_sqlite(tmp_path: Path) -> None:
+    from pipeline import workers
+
+    with pytest.raises(ValueError, match="workers need PostgreSQL"):
+        workers.configure(f"sqlite:///{tmp_path / 'v.db'}", tmp_path / "sources.yaml")

@@ -10,8 +10,10 @@ from pipeline.store.engine import (
     StoreError,
     current_revision,
     head_revision,
+    is_operational_error,
     make_engine,
     normalize_url,
+    psycopg_conninfo,
     schema_lock,
     upgrade,
 )
@@ -28,8 +30,10 @@ __all__ = [
     "StoreError",
     "current_revision",
     "head_revision",
+    "is_operational_error",
     "make_engine",
     "normalize_url",
+    "psycopg_conninfo",
     "schema_lock",
     "upgrade",
 ]

@@ -20,8 +20,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 import pipeline
 
@@ -43,12 +43,33 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def psycopg_conninfo(url: str) -> str:
+    """libpq's own form of a database URL, for psycopg and procrastinate: the driver goes
+    (postgresql+psycopg://… → postgresql://…), credentials and parameters stay.
+    StoreError for anything but PostgreSQL."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise StoreError(f"not a PostgreSQL database: {parsed.get_backend_name()} "
+                         f"({parsed.render_as_string(hide_password=True)})")
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def is_operational_error(exc: BaseException) -> bool:
+    """The database driver's report that the database failed (disk full, read-only file,
+    lost server), for callers that import no SQLAlchemy."""
+    return isinstance(exc, OperationalError)
+
+
+def _parse(url: str) -> URL:
     url = normalize_url(url)
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+
+
+def make_engine(url: str) -> Engine:
+    parsed = _parse(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             # a SQLite URI ("file:/path/voci.db", with ?mode=ro&uri=true) names a path too

@@ -28,7 +28,14 @@ from pipeline.model import (
 )
 from pipeline.sources import Sources
 from pipeline.store.board import RumourStore
-from pipeline.store.engine import ensure_schema, make_engine
+from pipeline.store.engine import (
+    current_revision,
+    ensure_schema,
+    make_engine,
+    psycopg_conninfo,
+    schema_lock,
+    upgrade,
+)
 from pipeline.store.refresh import RESCORE_NOW, RefreshStore
 from pipeline.store.registry import RegistryStore
 from pipeline.store.tables import (
@@ -353,6 +360,27 @@ class Store(RumourStore, RefreshStore, RegistryStore):
     def article_count(self) -> int:
         with self._tx() as s:
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    # The database itself, for the callers that import no SQLAlchemy (cli, workers).
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Schema changes one process at a time (pipeline.store.engine.schema_lock)."""
+        with schema_lock(self.engine):
+            yield
+
+    def revision(self) -> str | None:
+        """The schema's migration revision; None for an empty database."""
+        return current_revision(self.engine)
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the migrations up to `revision` (`voci db upgrade`)."""
+        upgrade(self.engine, revision)
+
+    def conninfo(self) -> str:
+        """This database as a psycopg / libpq connection string, credentials included
+        (procrastinate's queue lives in it). StoreError unless it is PostgreSQL."""
+        return psycopg_conninfo(self.engine.url.render_as_string(hide_password=False))
 
 
 def _feed_info(f: FeedRow) -> FeedInfo:
