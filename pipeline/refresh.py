@@ -31,12 +31,14 @@ settles the others). A score joins score_history when its probability moves by a
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from pipeline.learning import Posterior
 from pipeline.model import StoredClaim
-from pipeline.rumours import ClaimRef, group_claims, name_key, window_closes
+from pipeline.rumours import ClaimRef, Grouper, name_key, window_closes, window_of
+from pipeline.rumours.grouper import best_spelling
 from pipeline.rumours.names import (
     MIN_WORD_LEN,
     NICKNAME_MIN_LEN,
@@ -85,11 +87,12 @@ def form_of(player: str, player_key: str | None) -> str:
 
 
 def name_keys(form: str) -> list[str]:
-    """Keys any two forms the name rules relate share at least one of (then `related`
-    decides): the form with one word blanked (a slip in one word: "joe gomex"/"joe
-    gomez"), the near keys of the surname (a misspelt or bare surname: "zirkze"/"joshua
-    zirkzee"), every other word (a first name alone: "lautaro"/"lautaro martinez"), and
-    the surname's first letters (a nickname cut from it: "kvara"/"kvaratskhelia")."""
+    """Keys any two forms the name rules relate share at least one of (then `joins` and
+    `crosses` decide): the form with one word blanked (a slip in one word: "joe gomex"/
+    "joe gomez"), the near keys of the surname (a misspelt or bare surname: "zirkze"/
+    "joshua zirkzee"), every other word (a first name alone: "lautaro"/"lautaro
+    martinez"), and the surname's first letters (a nickname cut from it: "kvara"/
+    "kvaratskhelia")."""
     words = form.split()
     keys = [f"x{len(words)}|" + " ".join(w if j != i else "*" for j, w in enumerate(words))
             for i in range(len(words))] if len(words) > 1 else []
@@ -101,69 +104,203 @@ def name_keys(form: str) -> list[str]:
     return keys
 
 
-def related(f: str, g: str) -> bool:
-    """Whether the name rules relate two forms: one a slip of the other, or a partial of
-    it (a surname, a first name, a nickname)."""
+def joins(f: str, g: str) -> bool:
+    """Whether two forms are in one block (rumours.blocks): one a slip of the other
+    ("markus thuram"/"marcus thuram", "vlahovic"/"vlahovich"), or a shorter full name
+    in a longer one ("kolo muani"/"randal kolo muani")."""
     fw, gw = tuple(f.split()), tuple(g.split())
-    return (matches(fw, gw) is not None or contained_in(fw, gw) is not None
-            or contained_in(gw, fw) is not None)
+    if matches(fw, gw) is not None:
+        return True
+    return len(fw) > 1 and len(gw) > 1 and (contained_in(fw, gw) is not None
+                                            or contained_in(gw, fw) is not None)
+
+
+def crosses(single: str, g: str) -> bool:
+    """Whether a one-word form may stand for another form's player: a surname, a first
+    name or a nickname of it ("thuram"/"marcus thuram", "kvara"/"kvaratskhelia")."""
+    return " " not in single and contained_in((single,), tuple(g.split())) is not None
+
+
+def related(f: str, g: str) -> bool:
+    return joins(f, g) or crosses(f, g) or crosses(g, f)
+
+
+class _Names:
+    """The stored forms and blocks, as a refresh grows them and reads around them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.block: dict[str, str] = {}  # form -> block, for the forms looked at
+        self.members: dict[str, set[str]] = {}  # block -> forms, for the blocks read
+        self.near: dict[str, set[str]] = {}  # form -> known forms sharing a key with it
+
+    def add(self, forms: set[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Place the forms not stored yet into blocks, merging blocks they join. Returns
+        the new forms with their keys, and the blocks merged into others."""
+        self.block.update(self.store.components_of(forms))
+        new = sorted(forms - self.block.keys())
+        keys = {f: name_keys(f) for f in new}
+        holders = self.store.forms_with_keys({k for ks in keys.values() for k in ks})
+        for f in new:  # new forms meet each other too
+            for k in keys[f]:
+                holders.setdefault(k, set()).add(f)
+        near = {f: {g for k in keys[f] for g in holders[k]} - {f} for f in new}
+        self.block.update(self.store.components_of(
+            {g for gs in near.values() for g in gs} - self.block.keys() - set(new)))
+        parent: dict[str, str] = {}
+
+        def find(c: str) -> str:
+            while parent.setdefault(c, c) != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        for f in new:
+            for g in sorted(near[f]):
+                if joins(f, g):
+                    a, b = find(self.block.get(f, f)), find(self.block.get(g, g))
+                    if a != b:  # a block is named by its smallest id, whatever the order
+                        parent[max(a, b)] = min(a, b)
+        merged = {c: find(c) for c in set(self.block.values()) if find(c) != c}
+        for f in list(self.block):
+            self.block[f] = find(self.block[f])
+        for f in new:
+            self.block[f] = find(f)
+        self.near.update(near)
+        return keys, merged
+
+    def blocks_of(self, forms: set[str]) -> set[str]:
+        missing = forms - self.block.keys()
+        if missing:
+            self.block.update(self.store.components_of(missing))
+        return {self.block[f] for f in forms if f in self.block}
+
+    def forms_of(self, blocks: set[str]) -> set[str]:
+        todo = blocks - self.members.keys()
+        if todo:
+            found = self.store.forms_of_components(todo)
+            comps = self.store.components_of(found)
+            for b in todo:
+                self.members[b] = set()
+            for f, b in comps.items():
+                self.members.setdefault(b, set()).add(f)
+                self.block[f] = b
+        return {f for b in blocks for f in self.members.get(b, ())}
+
+    def neighbours(self, forms: set[str]) -> dict[str, set[str]]:
+        """form -> the stored forms sharing a key with it."""
+        todo = sorted(forms - self.near.keys())
+        keys = {f: name_keys(f) for f in todo}
+        holders = self.store.forms_with_keys({k for ks in keys.values() for k in ks})
+        for f in todo:
+            self.near[f] = {g for k in keys[f] for g in holders.get(k, ())} - {f}
+        return {f: self.near[f] for f in forms}
+
+    def readers(self, forms: set[str]) -> set[str]:
+        """The one-word forms among these, and those that may stand for any of them."""
+        out = {f for f in forms if " " not in f}
+        for f, near in self.neighbours(forms).items():
+            out.update(g for g in near if crosses(g, f))
+        return out
+
+    def read(self, singles: set[str]) -> set[str]:
+        """The forms these one-word forms may stand for."""
+        return {g for f, near in self.neighbours(singles).items() for g in near
+                if crosses(f, g)}
 
 
 def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
-    """Group the claims no refresh has grouped, with every claim of the components they
-    reach. Returns how many claims were grouped and the rumours added, changed or
-    removed."""
+    """Group the claims no refresh has grouped. Returns how many claims were grouped
+    (with those around them) and the rumours added, changed or removed.
+
+    A claim's player is decided within its block (the forms one player's spellings
+    join), and a one-word form's claims against the blocks of the forms it may stand
+    for: it *reads* them. So new claims re-decide: the claims of their blocks, grown to
+    hold the one-word forms that read them (and those forms' own blocks); and the
+    claims those read, worked out whole. Players whose claims changed are built again
+    from their stored claims; a player renamed by the count of a bare surname keeps
+    its other readers' claims under its new id."""
     pending = store.ungrouped_claims()
     stale = store.take_stale_forms()
     if not pending and not stale:
         return 0, set()
+    names = _Names(store)
     claim_forms = {cid: form_of(player, key) for cid, player, key in pending}
-    forms = {f for f in claim_forms.values() if usable(tuple(f.split()))}
-    known = store.components_of(forms | stale)
-    new = sorted(forms - known.keys())
-    keys = {f: name_keys(f) for f in new}
-    holders = store.forms_with_keys({k for ks in keys.values() for k in ks})
-    for f in new:  # new forms meet each other too
-        for k in keys[f]:
-            holders.setdefault(k, set()).add(f)
-    candidates = {g for ks in keys.values() for k in ks for g in holders.get(k, ())}
-    known.update(store.components_of(candidates - known.keys() - set(new)))
-    parent: dict[str, str] = {}
-
-    def find(c: str) -> str:
-        while parent.setdefault(c, c) != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    def component(form: str) -> str:
-        return find(known.get(form, form))
-
-    for f in new:
-        for g in sorted({g for k in keys[f] for g in holders[k]} - {f}):
-            if related(f, g):
-                a, b = component(f), component(g)
-                if a != b:  # a component is named by its smallest id: the same either way
-                    parent[max(a, b)] = min(a, b)
-    merged = {c: find(c) for c in set(known.values()) if find(c) != c}
-    store.add_names(claim_forms, keys, merged, {f: component(f) for f in new})
-    reached = {component(f) for f in forms} | {component(f) for f in stale if f in known}
-    ids = reached | merged.keys() | (store.stored_components() if full else set())
-    members = store.forms_of_components(reached)
-    comp = store.components_of(members)
-    claims = store.claims_of_forms(members)
-    grouping = group_claims(_ref(c) for c in claims)
-    players = {p.id: (comp[p.id.replace("-", " ")], PlayerRecord(p.id, p.name, p.spellings))
-               for p in grouping.players}
-    rumours = {r.id: (comp[r.player_id.replace("-", " ")],
-                      RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club,
-                                   r.window, r.first_seen, r.last_seen, r.claim_ids))
-               for r in grouping.rumours}
-    return len(claims), store.write_grouping(ids, players, rumours)
+    usable_forms = {f for f in claim_forms.values() if usable(tuple(f.split()))}
+    keys, merged = names.add(usable_forms)
+    store.add_names(claim_forms, keys, merged, {f: names.block[f] for f in keys})
+    changed = names.blocks_of(usable_forms | stale)
+    while True:  # the blocks that change, with every one-word form reading them
+        more = names.blocks_of(names.readers(names.forms_of(changed))) - changed
+        if not more:
+            break
+        changed |= more
+    exact = set(changed)
+    readers = {f for f in names.forms_of(changed) if " " not in f}
+    while readers:  # what they read, and what one-word forms read in turn
+        read = names.blocks_of(names.read(readers)) - exact
+        exact |= read
+        readers = {f for f in names.forms_of(read) if " " not in f}
+    forms = names.forms_of(exact)
+    bare = {f.split()[-1] for f in forms if " " in f} - forms  # they name split players
+    claims = store.claims_of_forms(forms | set(store.components_of(bare)))
+    placed = place_claims([_ref(c) for c in claims])
+    form = {c.claim_id: form_of(c.claim.player, c.claim.player_key) for c in claims}
+    mine = [cid for cid, f in form.items() if f in forms]
+    was = store.placements(mine)
+    moves = {cid: placed.get(cid) for cid in mine if was.get(cid) != placed.get(cid)}
+    # A player of a block that did not change, renamed by the count of a bare surname:
+    # every claim under the old id follows, other one-word forms' too.
+    renamed = {was[cid]: placed[cid] for cid in moves
+               if was.get(cid) and placed.get(cid) and " " in form[cid]
+               and names.block[form[cid]] not in changed}
+    touched = {p for p in moves.values() if p} | {p for c in moves if (p := was.get(c))}
+    store.place(moves, renamed)
+    touched |= set(renamed) | set(renamed.values())
+    if full:  # players nothing is placed under any more go too
+        touched |= store.player_ids()
+    return len(claims), rebuild(store, touched)
 
 
 def _ref(c: StoredClaim) -> ClaimRef:
     return ClaimRef(c.claim_id, c.article_id, c.outlet_id, c.published_at, c.claim)
+
+
+def place_claims(refs: list[ClaimRef]) -> dict[int, str]:
+    """claim id -> the player `group_claims` places it under (claims of usable names)."""
+    grouper = Grouper()
+    grouper.add(refs)
+    return dict(grouper._owner)
+
+
+def rebuild(store: Store, players: set[str]) -> set[str]:
+    """Players and their rumours made again from the claims placed under them now.
+    Returns the rumours added, changed or removed."""
+    claims = store.claims_of_players(players)
+    spellings = store.spellings_of_forms({p.replace("-", " ") for p in players})
+    out_players: dict[str, PlayerRecord] = {}
+    out_rumours: dict[str, RumourRecord] = {}
+    by_player: dict[str, list[StoredClaim]] = {}
+    for pid, c in claims:
+        by_player.setdefault(pid, []).append(c)
+    for pid, held in by_player.items():
+        form = pid.replace("-", " ")
+        name = best_spelling(form, Counter({s: n for s, n in spellings.get(form, {}).items()
+                                            if name_key(s) == form}))
+        out_players[pid] = PlayerRecord(pid, name, tuple(sorted({c.claim.player for c in held})))
+        moves: dict[tuple[str, str], list[StoredClaim]] = {}
+        for c in held:
+            if c.claim.to_club is not None:
+                moves.setdefault((c.claim.to_club, window_of(c.published_at)), []).append(c)
+        for (to_club, window), these in moves.items():
+            origins = Counter(c.claim.from_club for c in these if c.claim.from_club)
+            times = [c.published_at.astimezone(dt.UTC) for c in these]
+            rid = f"{pid}/{to_club}/{window}"
+            out_rumours[rid] = RumourRecord(
+                rid, pid, name, min(origins, key=lambda k: (-origins[k], k)) if origins else None,
+                to_club, window, min(times), max(times),
+                tuple(sorted(c.claim_id for c in these)))
+    return store.write_players(players, out_players, out_rumours)
 
 
 # ---------------------------------------------------------------- scoring

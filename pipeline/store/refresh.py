@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
-from pipeline.model import StoredClaim
-from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord, _claim
+from pipeline.model import Claim, StoredClaim
+from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord
 from pipeline.store.tables import (
     ArticleRow,
     ClaimRow,
@@ -136,80 +136,106 @@ class RefreshStore:
                 out += _stored(s, ClaimRow.form.in_(chunk))
         return sorted(out, key=lambda c: c.claim_id)
 
-    def stored_components(self) -> set[str]:
-        """Every component a stored player or rumour is filed under."""
-        with self._tx() as s:
-            return ({c for c in s.scalars(select(PlayerRow.component).distinct()) if c}
-                    | {c for c in s.scalars(select(RumourRow.component).distinct()) if c})
-
     def reset_grouping(self) -> None:
-        """Forget every name, component and grouping decision: the next refresh groups
-        every claim again (scores stay until it rewrites them)."""
+        """Forget every form and block: the next refresh groups every claim again (the
+        placements, players, rumours and scores stay until it rewrites them)."""
         with self._tx() as s:
             s.execute(update(ClaimRow).values(form=None))
             for table in (NameKeyRow, NameFormRow, StaleFormRow):
                 s.execute(delete(table))
 
-    # ------------------------------------------------------------ grouping
+    # ------------------------------------------------------------ placements and players
 
-    def grouping_of(self, components: Collection[str]
-                    ) -> tuple[dict[str, tuple[str, PlayerRecord]],
-                               dict[str, tuple[str, RumourRecord]]]:
-        """The stored players and rumours of these components: id -> (component, record)."""
-        players: dict[str, tuple[str, PlayerRecord]] = {}
-        rumours: dict[str, tuple[str, RumourRecord]] = {}
+    def placements(self, claim_ids: Collection[int]) -> dict[int, str]:
+        """claim id -> the player it is placed under, for those placed."""
+        out: dict[int, str] = {}
         with self._tx() as s:
-            for chunk in _chunks(sorted(components)):
-                for p in s.scalars(select(PlayerRow).where(PlayerRow.component.in_(chunk))):
-                    players[p.id] = (p.component or "",
-                                     PlayerRecord(p.id, p.name, tuple(p.spellings)))
-                rows = list(s.scalars(select(RumourRow).where(RumourRow.component.in_(chunk))))
+            for chunk in _chunks(sorted(claim_ids)):
+                out.update((c, p) for c, p in s.execute(  # type: ignore[misc]
+                    select(ClaimRow.id, ClaimRow.player_id).where(
+                        ClaimRow.id.in_(chunk), ClaimRow.player_id.is_not(None))))
+        return out
+
+    def place(self, moves: Mapping[int, str | None], renamed: Mapping[str, str]) -> None:
+        """Rename players (every claim under the old id), then place claims."""
+        with self._tx() as s:
+            for old, new in sorted(renamed.items()):
+                s.execute(update(ClaimRow).where(ClaimRow.player_id == old)
+                          .values(player_id=new))
+            for batch in _chunks(sorted(moves.items()), 2000):
+                s.execute(update(ClaimRow), [{"id": c, "player_id": p} for c, p in batch])
+
+    def player_ids(self) -> set[str]:
+        with self._tx() as s:
+            return set(s.scalars(select(PlayerRow.id)))
+
+    def claims_of_players(self, players: Collection[str]) -> list[tuple[str, StoredClaim]]:
+        """(player id, claim) of every claim placed under these players."""
+        out: list[tuple[str, StoredClaim]] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(players)):
+                pids: dict[int, str] = dict(s.execute(  # type: ignore[arg-type]
+                    select(ClaimRow.id, ClaimRow.player_id)
+                    .where(ClaimRow.player_id.in_(chunk))).all())
+                for ids in _chunks(sorted(pids)):
+                    out += [(pids[c.claim_id], c) for c in _stored(s, ClaimRow.id.in_(ids))]
+        return out
+
+    def spellings_of_forms(self, forms: Collection[str]) -> dict[str, dict[str, int]]:
+        """form -> how often each spelling of a player's name was grouped under it."""
+        out: dict[str, dict[str, int]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                for form, player, n in s.execute(
+                        select(ClaimRow.form, ClaimRow.player, func.count())
+                        .where(ClaimRow.form.in_(chunk))
+                        .group_by(ClaimRow.form, ClaimRow.player)):
+                    out.setdefault(form or "", {})[player] = n
+        return out
+
+    def write_players(self, players: Collection[str], records: Mapping[str, PlayerRecord],
+                      rumours: Mapping[str, RumourRecord]) -> set[str]:
+        """Make these players (ids) and their rumours exactly `records` and `rumours`
+        (those missing go). Only rows that differ are written, and every rumour of these
+        players is due for rescoring (in the same transaction, so a refresh cut short
+        before scoring scores them next time). Returns the ids of the rumours added,
+        changed or removed."""
+        with self._tx() as s:
+            old_players: dict[str, PlayerRecord] = {}
+            old_rumours: dict[str, RumourRecord] = {}
+            for chunk in _chunks(sorted(players)):
+                old_players.update((p.id, PlayerRecord(p.id, p.name, tuple(p.spellings)))
+                                   for p in s.scalars(select(PlayerRow)
+                                                      .where(PlayerRow.id.in_(chunk))))
+                rows = list(s.scalars(select(RumourRow).where(RumourRow.player_id.in_(chunk))))
                 members: dict[str, list[int]] = {}
                 for ids in _chunks([r.id for r in rows]):
                     for claim_id, rumour_id in s.execute(
                             select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
                             .where(RumourClaimRow.rumour_id.in_(ids))):
                         members.setdefault(rumour_id, []).append(claim_id)
-                for r in rows:
-                    rumours[r.id] = (r.component or "", RumourRecord(
-                        r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
-                        r.first_seen, r.last_seen, tuple(sorted(members.get(r.id, [])))))
-        return players, rumours
-
-    def write_grouping(self, components: Collection[str],
-                       players: Mapping[str, tuple[str, PlayerRecord]],
-                       rumours: Mapping[str, tuple[str, RumourRecord]]) -> set[str]:
-        """Make the players and rumours of `components` (every id they had, merged ones
-        too) exactly these: id -> (component, record). Only rows that differ are
-        written, and every rumour of these components is due for rescoring (in the same
-        transaction, so a refresh cut short before scoring scores them next time).
-        Returns the ids of the rumours added, changed or removed."""
-        old_players, old_rumours = self.grouping_of(components)
-        with self._tx() as s:
+                old_rumours.update((r.id, RumourRecord(
+                    r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
+                    r.first_seen, r.last_seen, tuple(sorted(members.get(r.id, [])))))
+                    for r in rows)
             gone = sorted(old_rumours.keys() - rumours.keys())
             for chunk in _chunks(gone):  # their scores and evidence go with them
                 s.execute(delete(RumourRow).where(RumourRow.id.in_(chunk)))
-            for chunk in _chunks(sorted(old_players.keys() - players.keys())):
+            for chunk in _chunks(sorted(old_players.keys() - records.keys())):
                 s.execute(delete(PlayerRow).where(PlayerRow.id.in_(chunk)))
             _upsert(s, PlayerRow, old_players, {
-                pid: (comp, p, {"id": pid, "name": p.name, "spellings": list(p.spellings),
-                                "component": comp})
-                for pid, (comp, p) in players.items()})
+                pid: (p, {"id": pid, "name": p.name, "spellings": list(p.spellings)})
+                for pid, p in records.items()})
             changed = _upsert(s, RumourRow, old_rumours, {
-                rid: (comp, r, {"id": rid, "player_id": r.player_id, "player": r.player,
-                                "from_club": r.from_club, "to_club": r.to_club,
-                                "window": r.window, "first_seen": r.first_seen,
-                                "last_seen": r.last_seen, "component": comp})
-                for rid, (comp, r) in rumours.items()})
-            # claims that joined, left or moved between rumours
-            moved = [rid for rid in changed
-                     if rid not in old_rumours
-                     or old_rumours[rid][1].claim_ids != rumours[rid][1].claim_ids]
+                rid: (r, {"id": rid, "player_id": r.player_id, "player": r.player,
+                          "from_club": r.from_club, "to_club": r.to_club, "window": r.window,
+                          "first_seen": r.first_seen, "last_seen": r.last_seen})
+                for rid, r in rumours.items()})
             left: set[int] = set()
             joined: list[tuple[int, str]] = []
-            for rid in moved:
-                had = set(old_rumours[rid][1].claim_ids) if rid in old_rumours else set()
-                has = set(rumours[rid][1].claim_ids)
+            for rid in changed:
+                had = set(old_rumours[rid].claim_ids) if rid in old_rumours else set()
+                has = set(rumours[rid].claim_ids)
                 left |= had - has
                 joined += [(c, rid) for c in sorted(has - had)]
             for claims in _chunks(sorted(left | {c for c, _ in joined})):
@@ -361,32 +387,38 @@ def _insert(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         s.execute(insert(table), chunk)
 
 
-def _upsert(s: Session, table: Any, old: Mapping[str, tuple[str, Any]],
-            new: Mapping[str, tuple[str, Any, dict[str, Any]]]) -> set[str]:
-    """Insert the new rows, update those whose record or component differs. Returns the
-    ids whose record is new or changed (a component id alone is no change)."""
-    inserts, updates, changed = [], [], set()
-    for key, (comp, record, row) in sorted(new.items()):
-        was = old.get(key)
-        if was is None:
+def _upsert(s: Session, table: Any, old: Mapping[str, Any],
+            new: Mapping[str, tuple[Any, dict[str, Any]]]) -> set[str]:
+    """Insert the new rows and update the changed ones. Returns their ids."""
+    inserts, updates = [], []
+    for key, (record, row) in sorted(new.items()):
+        if key not in old:
             inserts.append(row)
-        elif was != (comp, record):
+        elif old[key] != record:
             updates.append(row)
-        if was is None or was[1] != record:
-            changed.add(key)
     _insert(s, table, inserts)
     for chunk in _chunks(updates, 2000):  # executemany UPDATE by primary key
         s.execute(update(table), chunk)
-    return changed
+    return {row["id"] for row in inserts + updates}
+
+
+_CLAIM_COLUMNS = (ClaimRow.id, ClaimRow.article_id, ClaimRow.player, ClaimRow.player_key,
+                  ClaimRow.to_club, ClaimRow.from_club, ClaimRow.stage, ClaimRow.fee_eur,
+                  ClaimRow.fee_max_eur, ClaimRow.deal, ClaimRow.cites, ClaimRow.cites_id,
+                  ClaimRow.hedged, ClaimRow.player_ref, ClaimRow.from_inferred)
 
 
 def _stored(s: Session, where: Any) -> list[StoredClaim]:
+    """Claims as grouping and scoring read them: plain columns, not ORM objects, and
+    without the evidence sentences, which neither reads."""
     original = aliased(ArticleRow)
-    query = (select(ClaimRow, ArticleRow.outlet_id, ArticleRow.published_at,
+    query = (select(*_CLAIM_COLUMNS, ArticleRow.outlet_id, ArticleRow.published_at,
                     ArticleRow.fetched_at, ArticleRow.copy_of_id, original.outlet_id)
              .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)
              .outerjoin(original, original.id == ArticleRow.copy_of_id)
              .where(where))
-    return [StoredClaim(c.id, c.article_id, outlet, published or fetched, copy_of,
-                        copy_outlet, _claim(c))
-            for c, outlet, published, fetched, copy_of, copy_outlet in s.execute(query)]
+    return [StoredClaim(r[0], r[1], r[15], r[16] or r[17], r[18], r[19], Claim(
+        player=r[2], player_key=r[3], to_club=r[4], from_club=r[5], stage=r[6],
+        fee_eur=r[7], fee_max_eur=r[8], deal=r[9], cites=r[10], cites_id=r[11],
+        hedged=bool(r[12]), player_ref=r[13], from_inferred=bool(r[14])))
+        for r in s.execute(query)]

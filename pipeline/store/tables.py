@@ -176,13 +176,14 @@ class ClaimRow(Base):
     from_inferred: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # The folded name grouping keys the claim on; NULL until a refresh has grouped it.
     form: Mapped[str | None] = mapped_column(String(200), index=True)
+    # The player grouping placed it under (NULL for a name that names no one).
+    player_id: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class NameFormRow(Base):
-    """A folded player name that claims use, and the component it belongs to: the forms
-    connected by the name rules (one player's spellings, a surname and the full names it
-    may stand for). A component's rumours depend on its own claims only, so a refresh
-    regroups just the components that new claims reach."""
+    """A folded player name that claims use, and its block: the forms one player's
+    spellings join (pipeline.rumours.blocks). A refresh regroups the blocks new claims
+    reach, and what reads them (pipeline.refresh)."""
 
     __tablename__ = "name_forms"
 
@@ -215,7 +216,6 @@ class PlayerRow(Base):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     spellings: Mapped[list[str]] = mapped_column(JSON)
-    component: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class RumourRow(Base):
@@ -231,7 +231,6 @@ class RumourRow(Base):
     window: Mapped[str] = mapped_column(String(7))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    component: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class RumourClaimRow(Base):

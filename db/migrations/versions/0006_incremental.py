@@ -1,8 +1,9 @@
 """Incremental refresh: name components, due times, outcomes and the reliabilities used.
 
 claims.form (the folded name a claim is grouped by; NULL until a refresh has grouped
-it), name_forms / name_keys (which forms the name rules connect, found through keys),
-stale_forms (forms whose claims were removed), a component on players and rumours,
+it) and claims.player_id (the player it was placed under), name_forms / name_keys (each
+form's block, and keys that find the forms the name rules relate), stale_forms (forms
+whose claims were removed),
 scores.due_at (when time alone changes a score), rumour_outcomes (what learning counts)
 and reliabilities (what each origin's weights were computed with).
 
@@ -33,6 +34,8 @@ def upgrade() -> None:
         op.execute(f"DELETE FROM {table}")
     op.add_column("claims", sa.Column("form", sa.String(200)))
     op.create_index("ix_claims_form", "claims", ["form"])
+    op.add_column("claims", sa.Column("player_id", sa.String(200)))
+    op.create_index("ix_claims_player_id", "claims", ["player_id"])
     op.create_table(
         "name_forms",
         sa.Column("form", sa.String(200), primary_key=True),
@@ -45,9 +48,6 @@ def upgrade() -> None:
         sa.Column("form", sa.String(200), primary_key=True),
     )
     op.create_table("stale_forms", sa.Column("form", sa.String(200), primary_key=True))
-    for table in ("players", "rumours"):
-        op.add_column(table, sa.Column("component", sa.String(200)))
-        op.create_index(f"ix_{table}_component", table, ["component"])
     op.add_column("scores", sa.Column("due_at", TS))
     op.create_index("ix_scores_due_at", "scores", ["due_at"])
     op.create_index("ix_evidence_origin", "evidence", ["origin"])
@@ -75,14 +75,12 @@ def downgrade() -> None:
     op.drop_index("ix_scores_due_at", "scores")
     with op.batch_alter_table("scores") as batch:
         batch.drop_column("due_at")
-    for table in ("rumours", "players"):
-        op.drop_index(f"ix_{table}_component", table)
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("component")
     op.drop_table("stale_forms")
     op.drop_table("name_keys")
     op.drop_index("ix_name_forms_component", "name_forms")
     op.drop_table("name_forms")
+    op.drop_index("ix_claims_player_id", "claims")
     op.drop_index("ix_claims_form", "claims")
     with op.batch_alter_table("claims") as batch:
+        batch.drop_column("player_id")
         batch.drop_column("form")

@@ -1,0 +1,146 @@
+"""Benchmark: the steady-state pass at 2k, 20k and 100k stored articles.
+
+    python benchmarks/pass_bench.py [--sizes 2000 20000 100000] [--new 20] [--repeats 5]
+                                    [--dir /tmp/voci-pass-bench]
+
+What a user of the daemon waits for after each poll: the pass that stores `--new`
+articles and refreshes (regroups and rescores what they change). For each size it builds
+a store once (a synthetic stream, tests/synthetic.py: a season and a bit of articles
+about size/8 players; cached in --dir) and refreshes it in full; then, each repeat in a
+fresh process on a fresh copy of that store, it stores `--new` more articles of the same
+day and refreshes. It prints per size the median pass time, the peak memory of the
+process (its maximum resident set, Python and imports included), how many claims were
+regrouped and rumours rescored, and the ratio of the median to the smallest size's.
+
+It also times, once per size, the first pass of a new day - when every open rumour is
+due for a day of decay - and the full regroup and rescore (`voci score --full`), so the
+steady state can be read against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.refresh import refresh  # noqa: E402
+from pipeline.sources import load_sources  # noqa: E402
+from pipeline.store import Store, head_revision  # noqa: E402
+from tests.synthetic import Stream  # noqa: E402
+
+SOURCES = load_sources(ROOT / "sources.yaml")
+START = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+DAYS = 400
+END = START + dt.timedelta(days=DAYS, hours=12)  # the end of the span: midday
+
+
+def build(path: Path, size: int) -> None:
+    """A store of `size` articles, refreshed in full as of END."""
+    tmp = path.with_suffix(".building")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    with Store(f"sqlite:///{tmp}") as store:
+        store.sync_sources(SOURCES, START)
+        stream = Stream(max(20, size // 8), seed=size, start=START, days=DAYS)
+        t0 = time.perf_counter()
+        for draft, claims in stream.articles(size):
+            store.add_article(draft, claims)
+        t1 = time.perf_counter()
+        refresh(SOURCES, store, as_of=END, full=True)
+        print(f"  built {size} articles in {t1 - t0:.0f} s, full refresh "
+              f"{time.perf_counter() - t1:.1f} s", flush=True)
+    tmp.rename(path)
+
+
+def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool) -> None:
+    """One pass in this process: store `new` articles of END's day and refresh."""
+    at = dt.datetime.fromisoformat(as_of)
+    stream = Stream(max(20, size // 8), seed=size, start=START, days=DAYS)
+    stream.rng.seed(seed)  # the same players, other articles
+    t0 = time.perf_counter()
+    with Store(f"sqlite:///{path}") as store:
+        for i in range(new):
+            draft, claims = stream.article(END - dt.timedelta(minutes=5 * i + 1))
+            draft = draft.__class__(**{**draft.__dict__, "url": f"{draft.url}-new-{seed}-{i}"})
+            store.add_article(draft, claims)
+        done = refresh(SOURCES, store, as_of=at, full=full)
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "regrouped": done.regrouped,
+                      "scored": done.scored, "history": done.history}))
+
+
+def one(base: Path, work: Path, size: int, new: int, seed: int, as_of: dt.datetime,
+        full: bool = False) -> dict[str, float]:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(base, work)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(work), "--size", str(size), "--new",
+         str(new), "--seed", str(seed), "--as-of", as_of.isoformat()]
+        + (["--full"] if full else []),
+        check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
+    parser.add_argument("--new", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/voci-pass-bench"))
+    parser.add_argument("--child", type=Path)
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of")
+    parser.add_argument("--full", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.size, args.new, args.seed, args.as_of, args.full)
+        return
+    args.dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        base = args.dir / f"store-{size}-{head_revision()}.db"
+        if not base.exists():
+            print(f"building the {size}-article store (once, kept in {args.dir})", flush=True)
+            build(base, size)
+        work = args.dir / "work.db"
+        same_day = END + dt.timedelta(minutes=10)
+        passes = [one(base, work, size, args.new, seed, same_day)
+                  for seed in range(1, args.repeats + 1)]
+        new_day = one(base, work, size, args.new, 99, END + dt.timedelta(days=1))
+        full = one(base, work, size, args.new, 98, same_day, full=True)
+        rows.append((size, passes, new_day, full))
+        med = statistics.median(p["seconds"] for p in passes)
+        print(f"  {size}: pass {med:.2f} s (median of {len(passes)})", flush=True)
+    ref = statistics.median(p["seconds"] for p in rows[0][1])
+    print(f"\nPass storing {args.new} new articles and refreshing, fresh process and store "
+          f"copy per run:")
+    print(f"{'articles':>9} {'pass s':>8} {'spread':>13} {'peak MB':>8} {'regrouped':>9} "
+          f"{'rescored':>8} {'ratio':>6} | {'new day s':>9} {'rescored':>8} | "
+          f"{'full s':>7} {'peak MB':>8}")
+    for size, passes, new_day, full in rows:
+        secs = [p["seconds"] for p in passes]
+        med = statistics.median(secs)
+        print(f"{size:>9} {med:>8.2f} {min(secs):>6.2f}-{max(secs):<6.2f} "
+              f"{max(p['peak_mb'] for p in passes):>8.0f} "
+              f"{statistics.median(p['regrouped'] for p in passes):>9.0f} "
+              f"{statistics.median(p['scored'] for p in passes):>8.0f} {med / ref:>6.2f} | "
+              f"{new_day['seconds']:>9.2f} {new_day['scored']:>8.0f} | "
+              f"{full['seconds']:>7.2f} {full['peak_mb']:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()
