@@ -78,8 +78,14 @@ class Sources:
 
 
 def default_sources_path() -> Path:
-    """The sources.yaml shipped inside the package."""
-    return Path(str(resources.files("pipeline").joinpath("sources.yaml")))
+    """The sources.yaml shipped with voci: at the top of a checkout, where people look for
+    it; inside the package of an installed wheel (pyproject.toml puts it there, as it does
+    db/)."""
+    package = Path(str(resources.files("pipeline")))
+    for candidate in (package / "sources.yaml", package.parent / "sources.yaml"):
+        if candidate.is_file():
+            return candidate
+    return package / "sources.yaml"  # missing: load_sources says so, with this path
 
 
 def load_sources(path: str | Path) -> Sources:
