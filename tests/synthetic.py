@@ -23,26 +23,31 @@ from pipeline.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FIRST = """Marcus Khéphren Lautaro Lisandro Emiliano Theo Lucas Enzo Dušan Joshua Manu Nikola
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words("""Marcus Khéphren Lautaro Lisandro Emiliano Theo Lucas Enzo Dušan Joshua Manu Nikola
 Ivan Ciro Armand Jhon Artem Cesare Gianluca Andrea Teun Hakan Randal Ian Joe Federico Nicolò
 Davide Lorenzo Alessandro Matteo Riccardo Giacomo Mattia Sandro Mateo Tomás Álvaro Sergio
 Pablo Iñaki Martín João Rúben Bruno Rafael Diogo Kevin Romelu Leandro Kylian Moussa Mohamed
 Victor Samuel Franck Harry Declan Gabriel Thiago Kai Florian Leon Memphis Khvicha Piotr Luka
-Josip Dejan Filip Sergej Dominik Jan Rasmus Viktor Erling Alexander Jonas Mario Yann""".split()
-COMMON = """Martínez Hernández Fernández González Rodríguez Pérez López García Silva Santos
+Josip Dejan Filip Sergej Dominik Jan Rasmus Viktor Erling Alexander Jonas Mario Yann""")
+COMMON = _words("""Martínez Hernández Fernández González Rodríguez Pérez López García Silva Santos
 Costa Oliveira Thuram Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco
 Gallo Conti Mancini Rizzo Lombardi Moretti Kovačević Petrović Müller Schmidt Diallo Traoré
-Koné Camara Kane Kean Gomez Gomes Jones Smith""".split()
-ONSETS = """b br c ch d dr f g gr k kr l m n p pr r s sc st t tr v z vl mil kol mar bel dan
-gal lor sar ter vic nov jov rad""".split()
+Koné Camara Kane Kean Gomez Gomes Jones Smith""")
+ONSETS = _words("""b br c ch d dr f g gr k kr l m n p pr r s sc st t tr v z vl mil kol mar bel dan
+gal lor sar ter vic nov jov rad""")
 VOWELS = ["a", "e", "i", "o", "u", "ia", "io", "ie"]
 ENDINGS = ["ini", "etti", "one", "ari", "elli", "ucci", "ović", "ević", "ić", "ández", "ero",
            "inho", "eira", "sma", "stra", "ier", "oğlu", "mann", "berg"]
-CLUBS = """milan inter juventus napoli roma lazio atalanta fiorentina bologna torino genoa
+CLUBS = _words("""milan inter juventus napoli roma lazio atalanta fiorentina bologna torino genoa
 udinese lecce cagliari verona parma como cremonese pisa sassuolo arsenal chelsea liverpool
 manchester-city manchester-united tottenham real-madrid barcelona atletico-madrid sevilla
 valencia bayern borussia-dortmund bayer-leverkusen psg marseille lyon monaco benfica porto
-ajax psv galatasaray fenerbahce al-hilal al-nassr""".split()
+ajax psv galatasaray fenerbahce al-hilal al-nassr""")
 STAGES = (["interest"] * 30 + ["talks"] * 25 + ["bid"] * 12 + ["agreement"] * 10
           + ["medical"] * 5 + ["official"] * 4 + ["denied"] * 8 + ["collapsed"] * 3)
 
