@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from pipeline.model import ArticleDraft, Claim
 from pipeline.refresh import name_keys, refresh, related
@@ -27,43 +27,51 @@ END = START + dt.timedelta(days=400)
 Article = tuple[ArticleDraft, list[Claim]]
 
 
-def snapshot(path: Path) -> dict[str, Any]:
+def snapshot(url: str) -> dict[str, Any]:
     """Everything a user sees of the rumours, keyed by content (not by claim ids, which
     depend on the order articles were stored in)."""
-    conn = sqlite3.connect(path)
+    engine = create_engine(url)
     try:
-        key = {cid: (url, pos) for cid, url, pos in conn.execute(
-            "SELECT c.id, a.url, c.position FROM claims c JOIN articles a ON a.id = c.article_id")}
-        members: dict[str, list[Any]] = {}
-        for cid, rid in conn.execute("SELECT claim_id, rumour_id FROM rumour_claims"):
-            members.setdefault(rid, []).append(key[cid])
-        rumours = {r[0]: (*r[1:], sorted(members.get(r[0], [])))
-                   for r in conn.execute("SELECT id, player_id, player, from_club, to_club, "
-                                         "\"window\", first_seen, last_seen FROM rumours")}
-        players = {p[0]: p[1:] for p in conn.execute("SELECT id, name, spellings FROM players")}
-        board = {b[0]: (round(b[1], 9), *b[2:]) for b in conn.execute(
-            "SELECT rumour_id, probability, status, stage, fee_eur, n_reports, n_outlets, "
-            "n_independent, reason, player FROM rumour_board")}
-        evidence = sorted((e[0], key[e[1]], e[2], e[3], round(e[4], 9)) for e in conn.execute(
-            "SELECT rumour_id, claim_id, origin, independent, weight FROM evidence"))
-        learned = dict(conn.execute("SELECT origin, learned FROM reliabilities"))
+        with engine.connect() as conn:
+            def rows(sql: str) -> list[Any]:
+                return [tuple(r) for r in conn.execute(text(sql))]
+
+            key = {cid: (url, pos) for cid, url, pos in rows(
+                "SELECT c.id, a.url, c.position FROM claims c "
+                "JOIN articles a ON a.id = c.article_id")}
+            members: dict[str, list[Any]] = {}
+            for cid, rid in rows("SELECT claim_id, rumour_id FROM rumour_claims"):
+                members.setdefault(rid, []).append(key[cid])
+            rumours = {r[0]: (*r[1:6], str(r[6])[:19], str(r[7])[:19],
+                              sorted(members.get(r[0], [])))
+                       for r in rows("SELECT id, player_id, player, from_club, to_club, "
+                                     "\"window\", first_seen, last_seen FROM rumours")}
+            players = {p[0]: (p[1], list(p[2]) if isinstance(p[2], list) else p[2])
+                       for p in rows("SELECT id, name, spellings FROM players")}
+            board = {b[0]: (round(float(b[1]), 9), *b[2:]) for b in rows(
+                "SELECT rumour_id, probability, status, stage, fee_eur, n_reports, "
+                "n_outlets, n_independent, reason, player FROM rumour_board")}
+            evidence = sorted((e[0], key[e[1]], e[2], bool(e[3]), round(float(e[4]), 9))
+                              for e in rows("SELECT rumour_id, claim_id, origin, "
+                                            "independent, weight FROM evidence"))
+            learned = dict(rows("SELECT origin, learned FROM reliabilities"))
     finally:
-        conn.close()
+        engine.dispose()
     return {"rumours": rumours, "players": players, "board": board, "evidence": evidence,
             "learned": learned}
 
 
-def store_at(path: Path) -> Store:
-    store = Store(f"sqlite:///{path}")
+def store_at(url: str) -> Store:
+    store = Store(url)
     store.sync_sources(SOURCES, START)
     return store
 
 
-def passes(path: Path, articles: Sequence[Article], splits: Sequence[int],
+def passes(url: str, articles: Sequence[Article], splits: Sequence[int],
            reextract: dict[int, list[Claim]] | None = None) -> dict[str, Any]:
     """Store the articles in batches ending at `splits`, refreshing after each as of a
     time that moves on with the batches; re-extract some articles half-way."""
-    with store_at(path) as store:
+    with store_at(url) as store:
         ids: list[int] = []
         bounds = [0, *splits, len(articles)]
         for n, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
@@ -75,13 +83,13 @@ def passes(path: Path, articles: Sequence[Article], splits: Sequence[int],
                         store.replace_claims(ids[i], claims)
             as_of = START + (END - START) * (n + 1) / (len(bounds) - 1)
             refresh(SOURCES, store, as_of=as_of)
-    return snapshot(path)
+    return snapshot(url)
 
 
-def full(path: Path) -> dict[str, Any]:
-    with Store(f"sqlite:///{path}") as store:
+def full(url: str) -> dict[str, Any]:
+    with Store(url) as store:
         refresh(SOURCES, store, as_of=END, full=True)
-    return snapshot(path)
+    return snapshot(url)
 
 
 @pytest.fixture(scope="module")
@@ -91,43 +99,49 @@ def articles() -> list[Article]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_passes_end_where_a_full_regroup_does(
-        tmp_path: Path, articles: list[Article], seed: int) -> None:
+        sqlite_url: str, articles: list[Article], seed: int) -> None:
+    check_passes_against_full(sqlite_url, articles, seed)
+
+
+def test_incremental_passes_end_where_a_full_regroup_does_on_postgresql(
+        pg_url: str, articles: list[Article]) -> None:
+    check_passes_against_full(pg_url, articles[:500], 4)
+
+
+def check_passes_against_full(url: str, articles: list[Article], seed: int) -> None:
     rng = random.Random(seed)
     order = list(articles)
     rng.shuffle(order)
     splits = sorted(rng.sample(range(1, len(order)), rng.choice((3, 8, 20))))
     reextract = {rng.randrange(len(order)): list(Stream(150, seed=seed).article()[1])
                  for _ in range(5)}
-    path = tmp_path / "voci.db"
-    incremental = passes(path, order, splits, reextract)
+    incremental = passes(url, order, splits, reextract)
     assert incremental["rumours"] and incremental["board"]
-    again = full(path)
+    again = full(url)
     assert incremental == again
 
 
 def test_the_same_articles_in_another_order_and_split_give_the_same_board(
         tmp_path: Path, articles: list[Article]) -> None:
-    a = passes(tmp_path / "a.db", articles, [100, 400, 401, 850])
-    b = passes(tmp_path / "b.db", articles[::-1], [10, 500])
+    a = passes(f"sqlite:///{tmp_path / 'a.db'}", articles, [100, 400, 401, 850])
+    b = passes(f"sqlite:///{tmp_path / 'b.db'}", articles[::-1], [10, 500])
     assert a == b
 
 
 def test_a_pass_with_nothing_new_changes_nothing_and_scores_nothing(
-        tmp_path: Path, articles: list[Article]) -> None:
-    path = tmp_path / "voci.db"
-    passes(path, articles[:300], [150])
-    with Store(f"sqlite:///{path}") as store:
+        sqlite_url: str, articles: list[Article]) -> None:
+    passes(sqlite_url, articles[:300], [150])
+    with Store(sqlite_url) as store:
         done = refresh(SOURCES, store, as_of=END)  # the same day as the last pass
         assert (done.regrouped, done.changed, done.scored, done.history) == (0, 0, 0, 0)
 
 
 def test_a_new_article_regroups_only_the_names_it_reaches(
-        tmp_path: Path, articles: list[Article]) -> None:
-    path = tmp_path / "voci.db"
-    passes(path, articles, [])
+        sqlite_url: str, articles: list[Article]) -> None:
+    passes(sqlite_url, articles, [])
     draft, claims = articles[0]
     moved = ArticleDraft(**{**draft.__dict__, "url": draft.url + "-again"})
-    with Store(f"sqlite:///{path}") as store:
+    with Store(sqlite_url) as store:
         store.add_article(moved, claims[:1])
         done = refresh(SOURCES, store, as_of=END)
         total = sum(1 for _ in store.stored_claims())
