@@ -215,11 +215,19 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
 
     A claim's player is decided within its block (the forms one player's spellings
     join), and a one-word form's claims against the blocks of the forms it may stand
-    for: it *reads* them. So new claims re-decide: the claims of their blocks, grown to
-    hold the one-word forms that read them (and those forms' own blocks); and the
-    claims those read, worked out whole. Players whose claims changed are built again
-    from their stored claims; a player renamed by the count of a bare surname keeps
-    its other readers' claims under its new id."""
+    for: it *reads* them.
+
+    * A claim of a full name already known, the name its player goes by, that names no
+      club its name's claims had not named, changes nothing anyone decided: it joins
+      that player (most claims of a steady day).
+    * The other new claims re-decide their blocks, grown to hold the one-word forms
+      reading them (and those forms' blocks), worked out whole; against what those
+      forms read, which unchanged blocks give with one claim per pair of clubs a form
+      names (identity reads club sets, not counts) and every claim in the articles the
+      readers appear in (a player named in full there decides a bare surname) - whole
+      when a bare surname's count can rename their player (two surname spellings).
+
+    Only the rumours whose claims moved are built again, from their stored claims."""
     pending = store.ungrouped_claims()
     stale = store.take_stale_forms()
     if not pending and not stale:
@@ -229,37 +237,93 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     usable_forms = {f for f in claim_forms.values() if usable(tuple(f.split()))}
     keys, merged = names.add(usable_forms)
     store.add_names(claim_forms, keys, merged, {f: names.block[f] for f in keys})
-    changed = names.blocks_of(usable_forms | stale)
+    steady = set() if full else _steady(store, names, usable_forms - keys.keys() - stale,
+                                        keys.keys() | stale)
+    slow = (usable_forms - steady) | stale
+    changed = names.blocks_of(slow)
     while True:  # the blocks that change, with every one-word form reading them
         more = names.blocks_of(names.readers(names.forms_of(changed))) - changed
         if not more:
             break
         changed |= more
-    exact = set(changed)
-    readers = {f for f in names.forms_of(changed) if " " not in f}
+    exact_forms = names.forms_of(changed)
+    read: set[str] = set()
+    readers = {f for f in exact_forms if " " not in f}
     while readers:  # what they read, and what one-word forms read in turn
-        read = names.blocks_of(names.read(readers)) - exact
-        exact |= read
-        readers = {f for f in names.forms_of(read) if " " not in f}
-    forms = names.forms_of(exact)
-    bare = {f.split()[-1] for f in forms if " " in f} - forms  # they name split players
-    claims = store.claims_of_forms(forms | set(store.components_of(bare)))
+        more = names.blocks_of(names.read(readers)) - changed - read
+        read |= more
+        readers = {f for f in names.forms_of(more) if " " not in f}
+    whole = {b for b in read if _split(names.forms_of({b}))}
+    exact_forms |= names.forms_of(whole)
+    sampled = names.forms_of(read - whole)
+    bare = {f.split()[-1] for f in exact_forms if " " in f} - exact_forms - sampled
+    claims = store.claims_of_forms(exact_forms | set(store.components_of(bare)))
+    if sampled:
+        articles = store.articles_of_forms({f for f in exact_forms if " " not in f})
+        claims += store.representatives(sampled, articles)
     placed = place_claims([_ref(c) for c in claims])
+    # A sampled block's players go by other names there (their counts are not all
+    # there): what their stored claims are placed under is their name.
+    real = {f: next(iter(pids)) for f, pids in store.form_players(sampled).items()
+            if len(pids) == 1}
     form = {c.claim_id: form_of(c.claim.player, c.claim.player_key) for c in claims}
-    mine = [cid for cid, f in form.items() if f in forms]
+    mine = [cid for cid, f in form.items() if f in exact_forms]
     was = store.placements(mine)
-    moves = {cid: placed.get(cid) for cid in mine if was.get(cid) != placed.get(cid)}
+    moves = {}
+    for cid in mine:
+        pid = placed.get(cid)
+        if pid is not None and pid.replace("-", " ") in sampled:
+            pid = real.get(pid.replace("-", " "), pid)
+        if was.get(cid) != pid:
+            moves[cid] = pid
     # A player of a block that did not change, renamed by the count of a bare surname:
     # every claim under the old id follows, other one-word forms' too.
-    renamed = {was[cid]: placed[cid] for cid in moves
-               if was.get(cid) and placed.get(cid) and " " in form[cid]
+    renamed = {was[cid]: pid for cid, pid in moves.items()
+               if was.get(cid) and pid and " " in form[cid]
                and names.block[form[cid]] not in changed}
-    touched = {p for p in moves.values() if p} | {p for c in moves if (p := was.get(c))}
+    for cid, f in claim_forms.items():
+        if f in steady and cid not in moves:
+            moves[cid] = f.replace(" ", "-")
     store.place(moves, renamed)
-    touched |= set(renamed) | set(renamed.values())
+    whole_players = set(renamed) | set(renamed.values())
     if full:  # players nothing is placed under any more go too
-        touched |= store.player_ids()
-    return len(claims), rebuild(store, touched)
+        whole_players |= store.player_ids() | {p for p in moves.values() if p}
+    return len(claims), rebuild(store, moves, was, whole_players)
+
+
+def _steady(store: Store, names: _Names, known: set[str], new: set[str]) -> set[str]:
+    """Of the known forms new claims name, those whose claims change no decision: a full
+    name (multi-word, part of no other form of its block) that its player goes by, in
+    a block no new form joins, naming no club its claims had not named."""
+    candidates = {f for f in known if " " in f}
+    if not candidates:
+        return set()
+    players = store.form_players(candidates)
+    clubs = store.form_clubs(candidates)
+    pending = store.pending_clubs(candidates)
+    out = set()
+    for f in candidates:
+        if players.get(f) != {f.replace(" ", "-")}:
+            continue
+        if any(contained_in(tuple(f.split()), tuple(g.split())) is not None
+               for g in names.forms_of({names.block[f]}) if g != f):
+            continue
+        had_from, had_to = clubs.get(f, (set(), set()))
+        new_from, new_to = pending.get(f, (set(), set()))
+        if new_from <= had_from and new_to <= had_to:
+            out.add(f)
+    while True:  # and in no block another new claim changes
+        touched = names.blocks_of(new | (known - out))
+        keep = {f for f in out if names.block[f] not in touched}
+        if keep == out:
+            return out
+        out = keep
+
+
+def _split(forms: set[str]) -> bool:
+    """Whether a block spells a surname two ways: a bare surname's count may then name
+    its player (rumours.grouper `_canonical`)."""
+    return len({f.split()[-1] for f in forms if " " in f}) > 1
 
 
 def _ref(c: StoredClaim) -> ClaimRef:
@@ -273,34 +337,53 @@ def place_claims(refs: list[ClaimRef]) -> dict[int, str]:
     return dict(grouper._owner)
 
 
-def rebuild(store: Store, players: set[str]) -> set[str]:
-    """Players and their rumours made again from the claims placed under them now.
-    Returns the rumours added, changed or removed."""
-    claims = store.claims_of_players(players)
-    spellings = store.spellings_of_forms({p.replace("-", " ") for p in players})
-    out_players: dict[str, PlayerRecord] = {}
-    out_rumours: dict[str, RumourRecord] = {}
-    by_player: dict[str, list[StoredClaim]] = {}
-    for pid, c in claims:
-        by_player.setdefault(pid, []).append(c)
-    for pid, held in by_player.items():
+def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str],
+            whole: set[str]) -> set[str]:
+    """The players and rumours the moved claims left or joined, made again from the
+    claims placed under them now; `whole` players with all their rumours. Returns the
+    rumours added, changed or removed."""
+    claims = {c.claim_id: c for c in store.claims_by_id(moves)}
+    keys: set[tuple[str, str]] = set()  # (player, to_club) whose rumours change
+    players = set(whole)
+    for cid, pid in moves.items():
+        for p in (pid, was.get(cid)):
+            if p is not None:
+                players.add(p)
+                to_club = claims[cid].claim.to_club if cid in claims else None
+                if to_club is not None:
+                    keys.add((p, to_club))
+    held = store.claims_of_players(whole) + [
+        (p, c) for p, c in store.claims_to(keys) if p not in whole]
+    spellings = store.spellings_of_players(players)
+    named = store.spellings_of_forms({p.replace("-", " ") for p in players})
+    records: dict[str, PlayerRecord | None] = {}
+    for pid in players:
         form = pid.replace("-", " ")
-        name = best_spelling(form, Counter({s: n for s, n in spellings.get(form, {}).items()
+        if pid not in spellings:
+            records[pid] = None
+            continue
+        name = best_spelling(form, Counter({s: n for s, n in named.get(form, {}).items()
                                             if name_key(s) == form}))
-        out_players[pid] = PlayerRecord(pid, name, tuple(sorted({c.claim.player for c in held})))
-        moves: dict[tuple[str, str], list[StoredClaim]] = {}
-        for c in held:
-            if c.claim.to_club is not None:
-                moves.setdefault((c.claim.to_club, window_of(c.published_at)), []).append(c)
-        for (to_club, window), these in moves.items():
-            origins = Counter(c.claim.from_club for c in these if c.claim.from_club)
-            times = [c.published_at.astimezone(dt.UTC) for c in these]
-            rid = f"{pid}/{to_club}/{window}"
-            out_rumours[rid] = RumourRecord(
-                rid, pid, name, min(origins, key=lambda k: (-origins[k], k)) if origins else None,
-                to_club, window, min(times), max(times),
-                tuple(sorted(c.claim_id for c in these)))
-    return store.write_players(players, out_players, out_rumours)
+        records[pid] = PlayerRecord(pid, name, tuple(sorted(spellings[pid])))
+    # the rumours as stored that these may replace: None until made again
+    rumours: dict[str, RumourRecord | None] = dict.fromkeys(
+        store.rumour_ids_of_players(whole) | store.rumour_ids_to(keys))
+    grouped: dict[tuple[str, str, str], list[StoredClaim]] = {}
+    for pid, c in held:
+        if c.claim.to_club is not None:
+            grouped.setdefault((pid, c.claim.to_club, window_of(c.published_at)), []).append(c)
+    for (pid, to_club, window), these in grouped.items():
+        record = records.get(pid)
+        if record is None:
+            continue
+        origins = Counter(c.claim.from_club for c in these if c.claim.from_club)
+        times = [c.published_at.astimezone(dt.UTC) for c in these]
+        rid = f"{pid}/{to_club}/{window}"
+        rumours[rid] = RumourRecord(
+            rid, pid, record.name,
+            min(origins, key=lambda k: (-origins[k], k)) if origins else None,
+            to_club, window, min(times), max(times), tuple(sorted(c.claim_id for c in these)))
+    return store.write_players(records, rumours)
 
 
 # ---------------------------------------------------------------- scoring

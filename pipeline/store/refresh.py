@@ -174,11 +174,8 @@ class RefreshStore:
         out: list[tuple[str, StoredClaim]] = []
         with self._tx() as s:
             for chunk in _chunks(sorted(players)):
-                pids: dict[int, str] = dict(s.execute(  # type: ignore[arg-type]
-                    select(ClaimRow.id, ClaimRow.player_id)
-                    .where(ClaimRow.player_id.in_(chunk))).all())
-                for ids in _chunks(sorted(pids)):
-                    out += [(pids[c.claim_id], c) for c in _stored(s, ClaimRow.id.in_(ids))]
+                out += [(pid, c) for c, pid in _stored_with_player(
+                    s, ClaimRow.player_id.in_(chunk))]
         return out
 
     def spellings_of_forms(self, forms: Collection[str]) -> dict[str, dict[str, int]]:
@@ -193,76 +190,172 @@ class RefreshStore:
                     out.setdefault(form or "", {})[player] = n
         return out
 
-    def write_players(self, players: Collection[str], records: Mapping[str, PlayerRecord],
-                      rumours: Mapping[str, RumourRecord]) -> set[str]:
-        """Make these players (ids) and their rumours exactly `records` and `rumours`
-        (those missing go). Only rows that differ are written, and every rumour of these
-        players is due for rescoring (in the same transaction, so a refresh cut short
-        before scoring scores them next time). Returns the ids of the rumours added,
-        changed or removed."""
+    def form_players(self, forms: Collection[str]) -> dict[str, set[str]]:
+        """form -> the players its grouped claims are placed under."""
+        out: dict[str, set[str]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                for form, pid in s.execute(
+                        select(ClaimRow.form, ClaimRow.player_id).distinct().where(
+                            ClaimRow.form.in_(chunk), ClaimRow.player_id.is_not(None))):
+                    out.setdefault(form or "", set()).add(pid or "")
+        return out
+
+    def form_clubs(self, forms: Collection[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """form -> the from_clubs and to_clubs its grouped claims name."""
+        out: dict[str, tuple[set[str], set[str]]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                for form, frm, to in s.execute(
+                        select(ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club).distinct()
+                        .where(ClaimRow.form.in_(chunk), ClaimRow.player_id.is_not(None))):
+                    held = out.setdefault(form or "", (set(), set()))
+                    if frm:
+                        held[0].add(frm)
+                    if to:
+                        held[1].add(to)
+        return out
+
+    def representatives(self, forms: Collection[str],
+                        articles: Collection[int]) -> list[StoredClaim]:
+        """Of these forms' claims: one for each distinct pair of clubs a form's claims
+        name, and every one in these articles."""
+        ids: set[int] = set()
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                ids.update(s.scalars(select(func.min(ClaimRow.id)).where(
+                    ClaimRow.form.in_(chunk)).group_by(
+                    ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club)))
+                for some in _chunks(sorted(articles)):
+                    ids.update(s.scalars(select(ClaimRow.id).where(
+                        ClaimRow.form.in_(chunk), ClaimRow.article_id.in_(some))))
+            out: list[StoredClaim] = []
+            for chunk_ids in _chunks(sorted(ids)):
+                out += _stored(s, ClaimRow.id.in_(chunk_ids))
+        return out
+
+    def pending_clubs(self, forms: Collection[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """form -> the from_clubs and to_clubs its claims not yet placed name."""
+        out: dict[str, tuple[set[str], set[str]]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                for form, frm, to in s.execute(
+                        select(ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club).distinct()
+                        .where(ClaimRow.form.in_(chunk), ClaimRow.player_id.is_(None))):
+                    held = out.setdefault(form or "", (set(), set()))
+                    if frm:
+                        held[0].add(frm)
+                    if to:
+                        held[1].add(to)
+        return out
+
+    def rumour_ids_to(self, moves: Collection[tuple[str, str]]) -> set[str]:
+        """The stored rumours of these (player, to_club) pairs, in every window."""
+        with self._tx() as s:
+            return {r for chunk in _chunks(sorted(moves))
+                    for r in s.scalars(select(RumourRow.id).where(
+                        tuple_(RumourRow.player_id, RumourRow.to_club).in_(chunk)))}
+
+    def articles_of_forms(self, forms: Collection[str]) -> set[int]:
+        with self._tx() as s:
+            return {a for chunk in _chunks(sorted(forms))
+                    for a in s.scalars(select(ClaimRow.article_id).distinct()
+                                       .where(ClaimRow.form.in_(chunk)))}
+
+    def claims_to(self, moves: Collection[tuple[str, str]]) -> list[tuple[str, StoredClaim]]:
+        """(player id, claim) of the claims placed under a player with a destination."""
+        out: list[tuple[str, StoredClaim]] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(moves)):
+                out += [(pid, c) for c, pid in _stored_with_player(s, tuple_(
+                    ClaimRow.player_id, ClaimRow.to_club).in_(chunk))]
+        return out
+
+    def spellings_of_players(self, players: Collection[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(players)):
+                for pid, player in s.execute(select(ClaimRow.player_id, ClaimRow.player)
+                                             .distinct().where(ClaimRow.player_id.in_(chunk))):
+                    out.setdefault(pid or "", set()).add(player)
+        return out
+
+    def rumour_ids_of_players(self, players: Collection[str]) -> set[str]:
+        with self._tx() as s:
+            return {r for chunk in _chunks(sorted(players))
+                    for r in s.scalars(select(RumourRow.id)
+                                       .where(RumourRow.player_id.in_(chunk)))}
+
+    def write_players(self, players: Mapping[str, PlayerRecord | None],
+                      rumours: Mapping[str, RumourRecord | None]) -> set[str]:
+        """Make these players and rumours (by id) exactly these: None deletes. Only rows
+        that differ are written; a player's new name reaches all its rumours; and every
+        rumour written is due for rescoring (in the same transaction, so a refresh cut
+        short before scoring scores them next time). Returns the ids of the rumours
+        added, changed or removed."""
         with self._tx() as s:
             old_players: dict[str, PlayerRecord] = {}
-            old_rumours: dict[str, RumourRecord] = {}
             for chunk in _chunks(sorted(players)):
                 old_players.update((p.id, PlayerRecord(p.id, p.name, tuple(p.spellings)))
                                    for p in s.scalars(select(PlayerRow)
                                                       .where(PlayerRow.id.in_(chunk))))
-                rows = list(s.scalars(select(RumourRow).where(RumourRow.player_id.in_(chunk))))
-                members: dict[str, list[int]] = {}
-                for ids in _chunks([r.id for r in rows]):
-                    for claim_id, rumour_id in s.execute(
-                            select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
-                            .where(RumourClaimRow.rumour_id.in_(ids))):
-                        members.setdefault(rumour_id, []).append(claim_id)
-                old_rumours.update((r.id, RumourRecord(
-                    r.id, r.player_id, r.player, r.from_club, r.to_club, r.window,
-                    r.first_seen, r.last_seen, tuple(sorted(members.get(r.id, [])))))
-                    for r in rows)
-            gone = sorted(old_rumours.keys() - rumours.keys())
+            old_rumours = {r.id: r for r in self._rumours_in(s, rumours)}
+            gone = sorted(rid for rid, r in rumours.items() if r is None and rid in old_rumours)
             for chunk in _chunks(gone):  # their scores and evidence go with them
                 s.execute(delete(RumourRow).where(RumourRow.id.in_(chunk)))
-            for chunk in _chunks(sorted(old_players.keys() - records.keys())):
+            for chunk in _chunks(sorted(pid for pid, p in players.items()
+                                        if p is None and pid in old_players)):
+                s.execute(delete(RumourRow).where(RumourRow.player_id.in_(chunk)))
                 s.execute(delete(PlayerRow).where(PlayerRow.id.in_(chunk)))
+            live = {pid: p for pid, p in players.items() if p is not None}
             _upsert(s, PlayerRow, old_players, {
                 pid: (p, {"id": pid, "name": p.name, "spellings": list(p.spellings)})
-                for pid, p in records.items()})
+                for pid, p in live.items()})
+            for pid, p in sorted(live.items()):  # a new name reaches every rumour
+                if pid in old_players and old_players[pid].name != p.name:
+                    s.execute(update(RumourRow).where(RumourRow.player_id == pid)
+                              .values(player=p.name))
+            present = {rid: r for rid, r in rumours.items() if r is not None}
             changed = _upsert(s, RumourRow, old_rumours, {
                 rid: (r, {"id": rid, "player_id": r.player_id, "player": r.player,
                           "from_club": r.from_club, "to_club": r.to_club, "window": r.window,
                           "first_seen": r.first_seen, "last_seen": r.last_seen})
-                for rid, r in rumours.items()})
+                for rid, r in present.items()})
             left: set[int] = set()
             joined: list[tuple[int, str]] = []
             for rid in changed:
                 had = set(old_rumours[rid].claim_ids) if rid in old_rumours else set()
-                has = set(rumours[rid].claim_ids)
+                has = set(present[rid].claim_ids)
                 left |= had - has
                 joined += [(c, rid) for c in sorted(has - had)]
             for claims in _chunks(sorted(left | {c for c, _ in joined})):
                 s.execute(delete(RumourClaimRow).where(RumourClaimRow.claim_id.in_(claims)))
             _insert(s, RumourClaimRow, [{"claim_id": c, "rumour_id": rid}
                                         for c, rid in sorted(joined)])
-            for chunk in _chunks(sorted(rumours)):
+            for chunk in _chunks(sorted(changed)):
                 s.execute(update(ScoreRow).where(ScoreRow.rumour_id.in_(chunk))
                           .values(due_at=RESCORE_NOW))
         return changed | set(gone)
 
+    def _rumours_in(self, s: Session, ids: Collection[str]) -> list[RumourRecord]:
+        out: list[RumourRecord] = []
+        for chunk in _chunks(sorted(ids)):
+            members: dict[str, list[int]] = {}
+            for claim_id, rumour_id in s.execute(
+                    select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
+                    .where(RumourClaimRow.rumour_id.in_(chunk))):
+                members.setdefault(rumour_id, []).append(claim_id)
+            out += [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club,
+                                 r.window, r.first_seen, r.last_seen,
+                                 tuple(sorted(members.get(r.id, []))))
+                    for r in s.scalars(select(RumourRow).where(RumourRow.id.in_(chunk)))]
+        return out
+
     # ------------------------------------------------------------ scoring
 
     def rumours_by_id(self, ids: Collection[str]) -> list[RumourRecord]:
-        out: list[RumourRecord] = []
         with self._tx() as s:
-            for chunk in _chunks(sorted(ids)):
-                members: dict[str, list[int]] = {}
-                for claim_id, rumour_id in s.execute(
-                        select(RumourClaimRow.claim_id, RumourClaimRow.rumour_id)
-                        .where(RumourClaimRow.rumour_id.in_(chunk))):
-                    members.setdefault(rumour_id, []).append(claim_id)
-                out += [RumourRecord(r.id, r.player_id, r.player, r.from_club, r.to_club,
-                                     r.window, r.first_seen, r.last_seen,
-                                     tuple(sorted(members.get(r.id, []))))
-                        for r in s.scalars(select(RumourRow).where(RumourRow.id.in_(chunk)))]
-        return sorted(out, key=lambda r: r.id)
+            return sorted(self._rumours_in(s, ids), key=lambda r: r.id)
 
     def claims_by_id(self, ids: Collection[int]) -> list[StoredClaim]:
         out: list[StoredClaim] = []
@@ -409,16 +502,22 @@ _CLAIM_COLUMNS = (ClaimRow.id, ClaimRow.article_id, ClaimRow.player, ClaimRow.pl
 
 
 def _stored(s: Session, where: Any) -> list[StoredClaim]:
-    """Claims as grouping and scoring read them: plain columns, not ORM objects, and
-    without the evidence sentences, which neither reads."""
+    return [c for c, _ in _stored_with_player(s, where)]
+
+
+def _stored_with_player(s: Session, where: Any) -> list[tuple[StoredClaim, str]]:
+    """Claims as grouping and scoring read them, with the player each is placed under:
+    plain columns, not ORM objects, and without the evidence sentences, which neither
+    reads."""
     original = aliased(ArticleRow)
     query = (select(*_CLAIM_COLUMNS, ArticleRow.outlet_id, ArticleRow.published_at,
-                    ArticleRow.fetched_at, ArticleRow.copy_of_id, original.outlet_id)
+                    ArticleRow.fetched_at, ArticleRow.copy_of_id, original.outlet_id,
+                    ClaimRow.player_id)
              .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)
              .outerjoin(original, original.id == ArticleRow.copy_of_id)
              .where(where))
-    return [StoredClaim(r[0], r[1], r[15], r[16] or r[17], r[18], r[19], Claim(
+    return [(StoredClaim(r[0], r[1], r[15], r[16] or r[17], r[18], r[19], Claim(
         player=r[2], player_key=r[3], to_club=r[4], from_club=r[5], stage=r[6],
         fee_eur=r[7], fee_max_eur=r[8], deal=r[9], cites=r[10], cites_id=r[11],
-        hedged=bool(r[12]), player_ref=r[13], from_inferred=bool(r[14])))
+        hedged=bool(r[12]), player_ref=r[13], from_inferred=bool(r[14]))), r[20])
         for r in s.execute(query)]
