@@ -233,6 +233,7 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     if not pending and not stale:
         return 0, set()
     names = _Names(store)
+    pending_ids = {cid for cid, _, _ in pending}
     claim_forms = {cid: form_of(player, key) for cid, player, key in pending}
     usable_forms = {f for f in claim_forms.values() if usable(tuple(f.split()))}
     keys, merged = names.add(usable_forms)
@@ -240,15 +241,17 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     steady = set() if full else _steady(store, names, usable_forms - keys.keys() - stale,
                                         keys.keys() | stale)
     slow = (usable_forms - steady) | stale
-    changed = names.blocks_of(slow)
+    lone = _lone(names, slow, keys.keys() | stale)
+    changed = names.blocks_of(slow - lone)
     while True:  # the blocks that change, with every one-word form reading them
         more = names.blocks_of(names.readers(names.forms_of(changed))) - changed
         if not more:
             break
         changed |= more
     exact_forms = names.forms_of(changed)
+    lone -= exact_forms
     read: set[str] = set()
-    readers = {f for f in exact_forms if " " not in f}
+    readers = {f for f in exact_forms if " " not in f} | lone
     while readers:  # what they read, and what one-word forms read in turn
         more = names.blocks_of(names.read(readers)) - changed - read
         read |= more
@@ -257,9 +260,14 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     exact_forms |= names.forms_of(whole)
     sampled = names.forms_of(read - whole)
     bare = {f.split()[-1] for f in exact_forms if " " in f} - exact_forms - sampled
-    claims = store.claims_of_forms(exact_forms | set(store.components_of(bare)))
+    counted = lone & bare  # a bare surname naming a split player: all its claims count
+    exact_forms |= counted
+    lone -= counted
+    claims = store.claims_of_forms(exact_forms | set(store.components_of(bare - counted)))
+    claims += store.pending_claims_of(lone)
     if sampled:
         articles = store.articles_of_forms({f for f in exact_forms if " " not in f})
+        articles |= {c.article_id for c in claims if c.claim_id in pending_ids}
         claims += store.representatives(sampled, articles)
     placed = place_claims([_ref(c) for c in claims])
     # A sampled block's players go by other names there (their counts are not all
@@ -267,7 +275,7 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     real = {f: next(iter(pids)) for f, pids in store.form_players(sampled).items()
             if len(pids) == 1}
     form = {c.claim_id: form_of(c.claim.player, c.claim.player_key) for c in claims}
-    mine = [cid for cid, f in form.items() if f in exact_forms]
+    mine = [cid for cid, f in form.items() if f in exact_forms or f in lone]
     was = store.placements(mine)
     moves = {}
     for cid in mine:
@@ -318,6 +326,20 @@ def _steady(store: Store, names: _Names, known: set[str], new: set[str]) -> set[
         if keep == out:
             return out
         out = keep
+
+
+def _lone(names: _Names, slow: set[str], new: set[str]) -> set[str]:
+    """Of the one-word forms new claims name, those whose new claims alone need deciding:
+    known forms that stand for others (a bare surname: decided against what it reads,
+    whatever else its block holds) in a block no new form joins and no other new claim
+    changes. Their older claims' decisions stand."""
+    lone = {s for s in slow if " " not in s and s not in new and names.read({s})}
+    while True:
+        touched = names.blocks_of(new | (slow - lone))
+        keep = {s for s in lone if names.block[s] not in touched}
+        if keep == lone:
+            return lone
+        lone = keep
 
 
 def _split(forms: set[str]) -> bool:

@@ -256,6 +256,14 @@ class RefreshStore:
                     for r in s.scalars(select(RumourRow.id).where(
                         tuple_(RumourRow.player_id, RumourRow.to_club).in_(chunk)))}
 
+    def pending_claims_of(self, forms: Collection[str]) -> list[StoredClaim]:
+        """The claims of these forms no refresh has placed yet."""
+        out: list[StoredClaim] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(forms)):
+                out += _stored(s, ClaimRow.form.in_(chunk) & ClaimRow.player_id.is_(None))
+        return out
+
     def articles_of_forms(self, forms: Collection[str]) -> set[int]:
         with self._tx() as s:
             return {a for chunk in _chunks(sorted(forms))
