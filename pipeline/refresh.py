@@ -256,7 +256,8 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
         more = names.blocks_of(names.read(readers)) - changed - read
         read |= more
         readers = {f for f in names.forms_of(more) if " " not in f}
-    whole = {b for b in read if _split(names.forms_of({b}))}
+    recounted = {f for f in slow if " " not in f}  # bare surnames with new claims
+    whole = {b for b in read if _split(names.forms_of({b}), recounted)}
     exact_forms |= names.forms_of(whole)
     sampled = names.forms_of(read - whole)
     bare = {f.split()[-1] for f in exact_forms if " " in f} - exact_forms - sampled
@@ -342,10 +343,11 @@ def _lone(names: _Names, slow: set[str], new: set[str]) -> set[str]:
         lone = keep
 
 
-def _split(forms: set[str]) -> bool:
-    """Whether a block spells a surname two ways: a bare surname's count may then name
-    its player (rumours.grouper `_canonical`)."""
-    return len({f.split()[-1] for f in forms if " " in f}) > 1
+def _split(forms: set[str], recounted: set[str]) -> bool:
+    """Whether a block spells a surname two ways, one of them a bare surname with new
+    claims: its count may then rename the player (rumours.grouper `_canonical`)."""
+    surnames = {f.split()[-1] for f in forms if " " in f}
+    return len(surnames) > 1 and bool(surnames & recounted)
 
 
 def _ref(c: StoredClaim) -> ClaimRef:
