@@ -36,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pipeline.rumours.values import window_closes
+from pipeline.windows import window_closes
 
 # Share of rumoured moves that happen: 12.7 % of 4,706 Transfermarkt rumours (2023-25)
 # were followed by the paid move, loans and free moves uncounted (research/outlets.md).
