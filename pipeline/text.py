@@ -1,9 +1,12 @@
-"""Small text helpers shared by the stages: HTML fragments to plain text, white space."""
+"""Small text helpers shared by the stages: HTML fragments to plain text, white space, and
+the one folding of letters that names and articles share."""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from functools import lru_cache
 
 import lxml.html
 from lxml.etree import ParserError
@@ -41,3 +44,30 @@ def tidy(text: str) -> str:
     if current:
         paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)
+
+
+# Letters Unicode does not split into a base letter and marks, spelt as names are in ASCII
+# ("Kjær" -> "kjaer", "Strauß" -> "strauss"); and every apostrophe as "'".
+_LETTERS = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i",
+            "þ": "th", "’": "'", "‘": "'", "`": "'", "´": "'"}
+
+
+@lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """One character lowercased, without diacritics, in ASCII where it has a Latin letter
+    in it: "Ć" -> "c", "ß" -> "ss", "İ" -> "i"; "ж" stays "ж"."""
+    low = ch.lower()
+    if low in _LETTERS:
+        return _LETTERS[low]
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
+
+
+def fold(text: str, *, same_length: bool = False) -> str:
+    """`text` folded character by character (`fold_char`): "Dušan Kjær" -> "dusan kjaer".
+    `same_length`: one character for each of `text`'s, so offsets into the folded text
+    hold in the original; a letter spelt with two keeps its first ("ß" -> "s"), and a
+    character folding to no letter stays as it is, lowercased ("…", a lone accent)."""
+    if not same_length:
+        return "".join(map(fold_char, text))
+    return "".join(f if len(f) == 1 else f[0] if f[:1].isalpha() else ch.lower()[:1] or ch
+                   for ch in text for f in (fold_char(ch),))

@@ -14,29 +14,17 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-# Letters whose decomposition is not a base letter plus combining marks.
-_SPECIAL_FOLDS = {"ø": "o", "ł": "l", "đ": "d", "ß": "s", "æ": "a", "œ": "o", "ı": "i", "þ": "t"}
+from pipeline.text import fold as fold_text
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    low = ch.lower()
-    if len(low) != 1:  # "İ".lower() is two characters: keep offsets stable
-        low = ch
-    if low in _SPECIAL_FOLDS:
-        return _SPECIAL_FOLDS[low]
-    base = unicodedata.normalize("NFD", low)[0]
-    return base if base.isascii() or not low.isascii() and len(base) == 1 else low
-
-
 def fold(text: str) -> str:
-    """Lowercase, ASCII-fold letters, unify apostrophes; same length as `text`."""
-    return "".join(_fold_char(ch) for ch in text.translate(_APOSTROPHES))
+    """Lowercase, ASCII-fold letters, unify apostrophes; same length as `text`
+    (`pipeline.text.fold`: one table for names and articles)."""
+    return fold_text(text, same_length=True)
 
 
 def key(text: str) -> str:

@@ -1,70 +1,51 @@
-"""Player names as grouping compares them: the folded form, and when two forms are one player.
+"""Player names as grouping compares them, knowing nothing of clubs or articles:
 
-Owns the string side of player identity, with no knowledge of clubs or articles:
+* `name_key` folds a name to lowercase ASCII words ("Dušan Vlahović" -> "dusan vlahovic",
+  "Kjær" -> "kjaer": `pipeline.text.fold`), so diacritics never separate two spellings.
+* `close`: two name *words* are one word misspelt (rapidfuzz's OSA distance, a swap of
+  neighbours one edit). Words of 6+ letters may be one edit apart ("Zirkzee"/"Zirkze",
+  "Vlahović"/"Vlahovich", "Markus"/"Marcus"); shorter ones only by a swap ("Jhon"/
+  "John"), as one edit there is usually another real name ("Koné"/"Kane", "Kean"/"Kane",
+  "Rossi"/"Russo", "Gomez"/"Gomes", "Luca"/"Lucas"); never two edits ("Ilić"/"Iličić",
+  "Martins"/"Martinez"): a journalist's slip is one key.
+* `matches`: two forms of as many words differing in one. CLOSE when that word is
+  `close` ("markus thuram"/"marcus thuram"); SLIP when it is one edit of a short word
+  ("joe gomex"/"joe gomez"), which identity accepts only with a shared club. A different
+  first name is another player: "marcus thuram"/"khephren thuram" never match.
+* `contained_in`: a form is a *partial* of a fuller one, with a tier: EXACT ("thuram" in
+  "marcus thuram", "kolo muani" in "randal kolo muani", "lautaro" in "lautaro
+  martinez", "jhon lucumi" in "jhon janer lucumi"); FUZZY for a misspelt surname
+  ("zirkze" in "joshua zirkzee") or a nickname cut, its first 4+ letters ("kvara" ->
+  "kvaratskhelia"). Other nicknames ("la Joya") are the claims extractor's job.
 
-* `name_key` folds a name to lowercase ASCII words ("Dušan Vlahović" -> "dusan vlahovic"),
-  so diacritics never separate two spellings.
-* `close` says whether two name *words* are the same word misspelt. The thresholds, and
-  the examples that set them (rapidfuzz's OSA distance, where swapping two adjacent
-  letters counts as one edit):
-    - words of 6+ letters may be one edit apart: "Zirkzee"/"Zirkze", "Vlahović"/
-      "Vlahovich", "Markus"/"Marcus", "Kvaratskhelia"/"Kvaratshkelia" are one player's;
-      "Lautaro"/"Lisandro" (5 edits) and "Marcus"/"Khéphren" (8) never meet.
-    - shorter words only by swapping two adjacent letters ("Jhon"/"John"): one edit
-      between 5-letter-or-shorter words is usually another real name - "Koné"/"Kane",
-      "Kean"/"Kane", "Rossi"/"Russo"/"Rosso", "Gomez"/"Gomes", "Silva"/"Salva", "Luca"/
-      "Lucas", "Ilić"/"Iličić" (two edits anyway).
-    - never two edits: it is where distinct surnames live ("Ilić"/"Iličić", "Martins"/
-      "Martinez"), and a journalist's slip is one key.
-* `matches`: two forms with the same number of words that differ in exactly one word.
-  CLOSE when that word is `close` ("markus thuram"/"marcus thuram"); SLIP when it is
-  any one edit of a short word ("joe gomex"/"joe gomez", "manu kane"/"manu kone"),
-  which `resolve` accepts only when the two forms also share a club - one edit in a
-  short surname alone is too often another man. A different first name is a different
-  player: "marcus thuram" vs "khephren thuram", "lautaro martinez" vs "lisandro
-  martinez", "theo hernandez" vs "lucas hernandez" never match.
-* `contained_in`: a form is a *partial* of a fuller one (surname only, first name only, a
-  nickname cut from the surname), with a tier saying how sure the string alone is:
-    - EXACT: "thuram" in "marcus thuram", "kolo muani" in "randal kolo muani",
-      "lautaro" in "lautaro martinez", "jhon lucumi" in "jhon janer lucumi".
-    - FUZZY: the surname misspelt ("zirkze" in "joshua zirkzee"), or a nickname that is
-      the surname's first 4+ letters ("kvara" -> "kvaratskhelia", "vlaho" -> "vlahovic").
-      Nicknames that are not a cut of the surname ("la Joya", "Big Rom") are the claims
-      extractor's job: it maps them to full names from its names list.
-
-The surname is the last word ("anchor"): Italian copy writes first name then surname, and
-compound surnames keep their last word ("Kolo Muani", "De Bruyne", "Milinković-Savić").
-`near_keys` and `prefixes` are the blocking keys that find every pair these rules can
-relate without comparing all pairs.
+The surname is the last word: Italian copy writes first name then surname, and compound
+surnames keep their last word ("Kolo Muani", "Milinković-Savić"). `near_keys` and
+`prefixes` are the keys that find every pair these rules relate without comparing all.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-FUZZY_MIN_LEN = 6  # words this long may carry one slip (see the module docstring)
+from pipeline.text import fold
+
+FUZZY_MIN_LEN = 6  # words this long may carry one slip
 NICKNAME_MIN_LEN = 4  # "Kvara", "Vlaho": shorter cuts ("Kva") are not names anyone uses
 MIN_WORD_LEN = 3  # a bare word shorter than this ("de", "jr") identifies nobody
 
 EXACT, FUZZY = 0, 1  # tiers of `contained_in`: lower is surer
 CLOSE, SLIP = 0, 1  # kinds of `matches`
 
-# Letters that NFKD does not split into a base letter plus marks.
-_SPECIAL = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
-                          "ı": "i", "þ": "th", "ð": "d"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Lowercase ASCII words separated by one space: "N'Dicka" -> "n dicka"."""
-    low = text.lower().translate(_SPECIAL)
-    bare = "".join(ch for ch in unicodedata.normalize("NFKD", low) if not unicodedata.combining(ch))
-    return " ".join(_NOT_ALNUM.sub(" ", bare).split())
+    return " ".join(_NOT_ALNUM.sub(" ", fold(text)).split())
 
 
 def usable(tokens: tuple[str, ...]) -> bool:
@@ -91,6 +72,7 @@ def near_keys(word: str) -> tuple[str, ...]:
     return ("".join(sorted(word)),)
 
 
+@lru_cache(maxsize=65536)
 def prefixes(word: str) -> tuple[str, ...]:
     """The cuts of a surname a nickname may be: its proper prefixes of 4+ letters."""
     return tuple(word[:n] for n in range(NICKNAME_MIN_LEN, len(word)))
@@ -121,11 +103,6 @@ def matches(f: tuple[str, ...], g: tuple[str, ...]) -> int | None:
     return None
 
 
-def _subsequence(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    it = iter(whole)
-    return all(word in it for word in part)
-
-
 def contained_in(f: tuple[str, ...], g: tuple[str, ...]) -> int | None:
     """The tier at which form `f` is a partial of the fuller form `g`, or None."""
     if len(f) >= len(g) and not (len(f) == len(g) == 1):
@@ -139,6 +116,7 @@ def contained_in(f: tuple[str, ...], g: tuple[str, ...]) -> int | None:
         if close(word, g[-1]) or is_nickname(word, g[-1]):
             return FUZZY
         return None
-    if not close(f[-1], g[-1]) or not _subsequence(f[:-1], g[:-1]):
+    rest = iter(g[:-1])  # the other words in order
+    if not close(f[-1], g[-1]) or not all(word in rest for word in f[:-1]):
         return None
     return EXACT if f[-1] == g[-1] else FUZZY
