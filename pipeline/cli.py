@@ -352,11 +352,14 @@ def score_command(settings: Settings, as_of: dt.datetime | None,
 
     \b
     The score is a function of the evidence and the time only: rerunning with the same
-    --as-of gives the same probabilities. --since replays the days before, as if voci
-    had scored every day, so that `voci calibrate` can judge scores given before each
-    rumour was resolved.
+    --as-of gives the same probabilities. Only what changed is worked out again: claims
+    not yet grouped, and rumours whose score new evidence, a day of decay, a window's
+    close or a source's reliability changed; --full does everything again (the same
+    result). --since replays the days before, as if voci had scored every day, so that
+    `voci calibrate` can judge scores given before each rumour was resolved.
     Example:
       voci score --as-of 2026-11-25T09:00
+      voci score --full
       voci score --since 2026-11-01 --as-of 2026-11-25T09:00
     """
     from pipeline.refresh import replay
@@ -368,7 +371,10 @@ def score_command(settings: Settings, as_of: dt.datetime | None,
         if day is not None:
             replay(sources, store, since=day, until=end)
         count = _refresh(sources, store, end, full=full or day is not None)
-    click.echo(f"{count} rumours scored as of {end.isoformat()}")
+        total = len(store.rumour_ids())
+    click.echo(f"{count} rumours scored as of {end.isoformat()} ({total} in the store; "
+               "the others' scores had not changed)" if count < total else
+               f"{count} rumours scored as of {end.isoformat()}")
 
 
 @cli.command()

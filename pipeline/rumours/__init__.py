@@ -1,38 +1,20 @@
 """Rumours: player identity, and claims grouped into one rumour per move.
 
-A rumour is a player to a destination club in a transfer window, whatever the articles
-call the player. Pure: no clock, and no I/O but reading the packaged windows file
-(data/windows.yaml, Serie A's real window dates) once. The map:
+A rumour is a player to a destination club in a transfer window (`pipeline.windows`),
+whatever the articles call the player. Pure: no clock, no I/O. The map:
 
-    values.py    ClaimRef in; Player, Rumour, Grouping, GroupingUpdate out; window rule
+    values.py    ClaimRef in; Player, Rumour, Grouping out
     names.py     folding names, and when two are one name (thresholds, examples)
-    blocks.py    which name forms may be one player, kept up as forms arrive
+    blocks.py    which name forms may be one player, and the forms a one-word form may be
     identity.py  one block's players, and the choice of player for a partial name
-    ledger.py    players and rumours as claims are placed on them; what changed
-    grouper.py   Grouper (a batch at a time) and group_claims (all at once)
+    grouper.py   group_claims: the steps, from claims to rumours
 """
 
-from .grouper import Grouper, group_claims
-from .names import name_key
-from .values import (
-    ClaimRef,
-    Grouping,
-    GroupingUpdate,
-    Player,
-    Rumour,
-    window_closes,
-    window_of,
-)
+from pipeline.windows import window_closes, window_of
 
-__all__ = [
-    "ClaimRef",
-    "Grouper",
-    "Grouping",
-    "GroupingUpdate",
-    "Player",
-    "Rumour",
-    "group_claims",
-    "name_key",
-    "window_closes",
-    "window_of",
-]
+from .grouper import Grouper, group_claims, placements
+from .names import name_key
+from .values import ClaimRef, Grouping, Player, Rumour
+
+__all__ = ["ClaimRef", "Grouper", "Grouping", "Player", "Rumour", "group_claims", "name_key",
+           "placements", "window_closes", "window_of"]
