@@ -64,10 +64,17 @@ def fold_char(ch: str) -> str:
 
 def fold(text: str, *, same_length: bool = False) -> str:
     """`text` folded character by character (`fold_char`): "Dušan Kjær" -> "dusan kjaer".
-    `same_length`: one character for each of `text`'s, so offsets into the folded text
-    hold in the original; a letter spelt with two keeps its first ("ß" -> "s"), and a
-    character folding to no letter stays as it is, lowercased ("…", a lone accent)."""
-    if not same_length:
-        return "".join(map(fold_char, text))
-    return "".join(f if len(f) == 1 else f[0] if f[:1].isalpha() else ch.lower()[:1] or ch
-                   for ch in text for f in (fold_char(ch),))
+    `same_length`: one character for each of `text`'s, so that offsets into the folded
+    text hold in the original (`_one_char`)."""
+    return "".join(map(_one_char if same_length else fold_char, text))
+
+
+@lru_cache(maxsize=8192)
+def _one_char(ch: str) -> str:
+    """`fold_char` cut to one character: a letter spelt with two keeps the first ("ß" ->
+    "s", "æ" -> "a"); a character folding to none, or to no letter first, stays as it
+    is, lowercased ("…", a lone accent)."""
+    folded = fold_char(ch)
+    if len(folded) == 1 or folded[:1].isalpha():
+        return folded[0]
+    return ch.lower()[:1]
