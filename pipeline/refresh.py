@@ -7,12 +7,13 @@ claims those articles can touch and rescores the rumours that changed, whatever 
 of the store; `full=True` (`voci score --full`) does everything again and gives the
 same result.
 
-Grouping. A claim's player depends only on the claims whose names the name rules connect
-to its own (rumours.names: one player's spellings, a surname and the full names it may
-stand for). So name forms fall into *components*, kept in the store (name_forms, found
-through name_keys: any two related forms share a key). New claims regroup the components
-they reach - every claim of those, with `group_claims`, which gives each component the
-rumours a regroup of everything would. Components only ever merge.
+Grouping. Each claim keeps the player it was placed under (claims.player_id), and each
+name form its block (name_forms: the forms one player's spellings join, found through
+name_keys - any two forms the name rules relate share a key). A claim's player is
+decided within its block, and a one-word form's against the blocks of the forms it may
+stand for. New claims re-decide only what they can change (`regroup`), with
+`rumours.placements` over the claims that decision reads, and only the rumours whose
+claims moved are built again.
 
 Scoring. A rumour's score is a function of its reports, the reliabilities of their
 origins, and time. It is computed again when
@@ -37,8 +38,15 @@ from dataclasses import dataclass
 
 from pipeline.learning import Posterior
 from pipeline.model import StoredClaim
-from pipeline.rumours import ClaimRef, Grouper, name_key, window_closes, window_of
-from pipeline.rumours.grouper import best_spelling
+from pipeline.rumours import (
+    ClaimRef,
+    best_spelling,
+    name_key,
+    placements,
+    rumour_of,
+    window_closes,
+    window_of,
+)
 from pipeline.rumours.names import (
     MIN_WORD_LEN,
     NICKNAME_MIN_LEN,
@@ -47,7 +55,7 @@ from pipeline.rumours.names import (
     near_keys,
     usable,
 )
-from pipeline.scoring import COLLAPSED_P, UNKNOWN_RELIABILITY, Report, RumourFacts, Score, score_all
+from pipeline.scoring import UNKNOWN_RELIABILITY, Report, RumourFacts, Score, score_all
 from pipeline.sources import Sources
 from pipeline.store import PlayerRecord, RumourRecord, ScoreRecord, Store
 from pipeline.store.refresh import ScoredRumour
@@ -270,7 +278,7 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
         articles = store.articles_of_forms({f for f in exact_forms if " " not in f})
         articles |= {c.article_id for c in claims if c.claim_id in pending_ids}
         claims += store.representatives(sampled, articles)
-    placed = place_claims([_ref(c) for c in claims])
+    placed = placements([_ref(c) for c in claims])
     # A sampled block's players go by other names there (their counts are not all
     # there): what their stored claims are placed under is their name.
     real = {f: next(iter(pids)) for f, pids in store.form_players(sampled).items()
@@ -354,13 +362,6 @@ def _ref(c: StoredClaim) -> ClaimRef:
     return ClaimRef(c.claim_id, c.article_id, c.outlet_id, c.published_at, c.claim)
 
 
-def place_claims(refs: list[ClaimRef]) -> dict[int, str]:
-    """claim id -> the player `group_claims` places it under (claims of usable names)."""
-    grouper = Grouper()
-    grouper.add(refs)
-    return dict(grouper._owner)
-
-
 def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str],
             whole: set[str]) -> set[str]:
     """The players and rumours the moved claims left or joined, made again from the
@@ -392,21 +393,17 @@ def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str
     # the rumours as stored that these may replace: None until made again
     rumours: dict[str, RumourRecord | None] = dict.fromkeys(
         store.rumour_ids_of_players(whole) | store.rumour_ids_to(keys))
-    grouped: dict[tuple[str, str, str], list[StoredClaim]] = {}
+    grouped: dict[tuple[str, str, str], list[ClaimRef]] = {}
     for pid, c in held:
         if c.claim.to_club is not None:
-            grouped.setdefault((pid, c.claim.to_club, window_of(c.published_at)), []).append(c)
+            grouped.setdefault((pid, c.claim.to_club, window_of(c.published_at)),
+                               []).append(_ref(c))
     for (pid, to_club, window), these in grouped.items():
         record = records.get(pid)
-        if record is None:
-            continue
-        origins = Counter(c.claim.from_club for c in these if c.claim.from_club)
-        times = [c.published_at.astimezone(dt.UTC) for c in these]
-        rid = f"{pid}/{to_club}/{window}"
-        rumours[rid] = RumourRecord(
-            rid, pid, record.name,
-            min(origins, key=lambda k: (-origins[k], k)) if origins else None,
-            to_club, window, min(times), max(times), tuple(sorted(c.claim_id for c in these)))
+        if record is not None:
+            r = rumour_of(pid, record.name, to_club, window, these)
+            rumours[r.id] = RumourRecord(r.id, pid, r.player, r.from_club, r.to_club,
+                                         r.window, r.first_seen, r.last_seen, r.claim_ids)
     return store.write_players(records, rumours)
 
 
@@ -443,7 +440,7 @@ def rescore(sources: Sources, store: Store, *, as_of: dt.datetime, scored_at: dt
     names = {**{o.id: o.name for o in sources.outlets},
              **{j.id: j.name for j in sources.journalists}}
     scores = score_all(facts.values(), learned, as_of=as_of, names=names)
-    scored = [ScoredRumour(_record(rid, s), _due(facts[rid], (s, first.get(rid)), as_of))
+    scored = [ScoredRumour(_record(rid, s), _due(facts[rid], as_of))
               for rid, s in sorted(scores.items())]
     history = store.write_scores(
         scored, as_of=as_of, scored_at=scored_at, unscored=ids - scores.keys(),
@@ -481,17 +478,15 @@ def _facts(store: Store, ids: Collection[str]) -> dict[str, RumourFacts]:
             for r in rumours}
 
 
-def _due(facts: RumourFacts, scores: tuple[Score, Score | None],
-         as_of: dt.datetime) -> dt.datetime | None:
-    """When time alone changes this score, or its outcome under the priors: a report
-    dated later than `as_of` comes in; and while its window is open and either is not
-    settled, the next day of decay or the window's close, whichever is first."""
+def _due(facts: RumourFacts, as_of: dt.datetime) -> dt.datetime | None:
+    """When time alone changes this score (its evidence weights too, even once it is
+    settled), or its outcome under the priors: a report dated later than `as_of` comes
+    in; and while its window is open, the next day of decay or the window's close,
+    whichever is first."""
     later = [r.published_at for r in facts.reports if r.published_at > as_of]
     due = min(later, default=None)
     closes = window_closes(facts.window)
-    settled = all(s is not None and (s.status == "confirmed" or s.probability == COLLAPSED_P)
-                  for s in scores)
-    if as_of < closes and not settled:
+    if as_of < closes:
         day = as_of.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         tick = min(day + DAY, closes)
         due = tick if due is None else min(due, tick)

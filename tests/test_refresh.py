@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from pipeline.corpus import CorpusServer
+from pipeline.fetch import FetchConfig, Fetcher
 from pipeline.model import ArticleDraft, Claim
 from pipeline.refresh import name_keys, refresh, related
 from pipeline.rumours.names import contained_in, matches
-from pipeline.sources import load_sources
+from pipeline.run import fetch_pass
+from pipeline.sources import Sources, load_sources
 from pipeline.store import Store
 from tests.synthetic import Stream
 
@@ -61,17 +64,18 @@ def snapshot(url: str) -> dict[str, Any]:
             "learned": learned}
 
 
-def store_at(url: str) -> Store:
+def store_at(url: str, sources: Sources = SOURCES) -> Store:
     store = Store(url)
-    store.sync_sources(SOURCES, START)
+    store.sync_sources(sources, START)
     return store
 
 
 def passes(url: str, articles: Sequence[Article], splits: Sequence[int],
-           reextract: dict[int, list[Claim]] | None = None) -> dict[str, Any]:
+           reextract: dict[int, list[Claim]] | None = None, *, sources: Sources = SOURCES,
+           start: dt.datetime = START, end: dt.datetime = END) -> dict[str, Any]:
     """Store the articles in batches ending at `splits`, refreshing after each as of a
     time that moves on with the batches; re-extract some articles half-way."""
-    with store_at(url) as store:
+    with store_at(url, sources) as store:
         ids: list[int] = []
         bounds = [0, *splits, len(articles)]
         for n, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
@@ -81,14 +85,14 @@ def passes(url: str, articles: Sequence[Article], splits: Sequence[int],
                 for i, claims in reextract.items():
                     if i < len(ids):
                         store.replace_claims(ids[i], claims)
-            as_of = START + (END - START) * (n + 1) / (len(bounds) - 1)
-            refresh(SOURCES, store, as_of=as_of)
+            as_of = start + (end - start) * (n + 1) / (len(bounds) - 1)
+            refresh(sources, store, as_of=as_of)
     return snapshot(url)
 
 
-def full(url: str) -> dict[str, Any]:
+def full(url: str, *, sources: Sources = SOURCES, end: dt.datetime = END) -> dict[str, Any]:
     with Store(url) as store:
-        refresh(SOURCES, store, as_of=END, full=True)
+        refresh(sources, store, as_of=end, full=True)
     return snapshot(url)
 
 
@@ -119,6 +123,42 @@ def check_passes_against_full(url: str, articles: list[Article], seed: int) -> N
     assert incremental["rumours"] and incremental["board"]
     again = full(url)
     assert incremental == again
+
+
+def test_the_dev_corpora_in_batches_end_where_a_full_regroup_does(
+        tmp_path: Path, corpus: CorpusServer, fetch_config: FetchConfig) -> None:
+    """The labelled corpora's real articles and claims, as a backfill stores them, fed
+    again a few at a time."""
+    sources = corpus.sources()
+    as_of = dt.datetime.fromisoformat(str(corpus.gold["as_of"])).astimezone(dt.UTC)
+    with Store(f"sqlite:///{tmp_path / 'backfill.db'}") as store, Fetcher(fetch_config) as f:
+        fetch_pass(sources, store, f, now=as_of)
+        claims = store.claims_by_article()
+        stored = [(ArticleDraft(a.url, a.outlet_id, None, a.title, a.author, a.published_at,
+                                a.fetched_at, a.body, a.summary, a.language, a.content_hash,
+                                a.text_source), claims.get(a.id, []))
+                  for a in store.articles()]
+    assert sum(len(c) for _, c in stored) > 40
+    rng = random.Random(5)
+    rng.shuffle(stored)
+    url = f"sqlite:///{tmp_path / 'voci.db'}"
+    first = min(a.published_at or a.fetched_at for a, _ in stored)
+    incremental = passes(url, stored, sorted(rng.sample(range(1, len(stored)), 6)),
+                         sources=sources, start=first, end=as_of)
+    assert incremental["board"]
+    assert incremental == full(url, sources=sources, end=as_of)
+
+
+def test_a_long_stream_in_passes_ends_where_a_full_regroup_does(tmp_path: Path) -> None:
+    """20,000 articles (about 30,000 claims) of a season and a bit, stored in fifteen
+    passes a day or more apart."""
+    stream = list(Stream(2500, seed=11).articles(20000))
+    stream.sort(key=lambda a: a[0].published_at or START)
+    url = f"sqlite:///{tmp_path / 'voci.db'}"
+    splits = sorted(random.Random(3).sample(range(1, len(stream)), 14))
+    incremental = passes(url, stream, splits)
+    assert len(incremental["rumours"]) > 2000
+    assert incremental == full(url)
 
 
 def test_the_same_articles_in_another_order_and_split_give_the_same_board(

@@ -12,9 +12,9 @@ whatever the articles call the player. Pure: no clock, no I/O. The map:
 
 from pipeline.windows import window_closes, window_of
 
-from .grouper import Grouper, group_claims, placements
+from .grouper import best_spelling, group_claims, placements, rumour_of
 from .names import name_key
 from .values import ClaimRef, Grouping, Player, Rumour
 
-__all__ = ["ClaimRef", "Grouper", "Grouping", "Player", "Rumour", "group_claims", "name_key",
-           "placements", "window_closes", "window_of"]
+__all__ = ["ClaimRef", "Grouping", "Player", "Rumour", "best_spelling", "group_claims", "name_key",
+           "placements", "rumour_of", "window_closes", "window_of"]

@@ -116,6 +116,17 @@ def _canonical(cluster: Cluster, identity: Identity, count: Mapping[str, int]) -
     return min(cluster, key=lambda g: (-support(g), -len(g.split()), g))
 
 
+def rumour_of(player: str, name: str, to_club: str, window: str,
+              claims: Iterable[ClaimRef]) -> Rumour:
+    """One move from its claims: from_club the most named (ties alphabetical)."""
+    rs = list(claims)
+    origins = Counter(r.claim.from_club for r in rs if r.claim.from_club)
+    times = [r.published_at.astimezone(dt.UTC) for r in rs]
+    return Rumour(f"{player}/{to_club}/{window}", player, name,
+                  min(origins, key=lambda c: (-origins[c], c)) if origins else None,
+                  to_club, window, min(times), max(times), tuple(sorted(r.claim_id for r in rs)))
+
+
 def group_claims(claims: Iterable[ClaimRef]) -> Grouping:
     """Players, rumours and the claims that join none, from any set of claims."""
     refs = _unique(claims)
@@ -130,25 +141,9 @@ def group_claims(claims: Iterable[ClaimRef]) -> Grouping:
     names = {p: best_spelling(f, Counter(r.claim.player for r in by_form[f]
                                          if name_key(r.claim.player) == f))
              for p in spellings for f in (p.replace("-", " "),)}
-    rumours = []
-    for (p, to_club, window), rs in moves.items():
-        origins = Counter(r.claim.from_club for r in rs if r.claim.from_club)
-        times = [r.published_at.astimezone(dt.UTC) for r in rs]
-        rumours.append(Rumour(
-            f"{p}/{to_club}/{window}", p, names[p],
-            min(origins, key=lambda c: (-origins[c], c)) if origins else None,
-            to_club, window, min(times), max(times), tuple(sorted(r.claim_id for r in rs))))
+    rumours = [rumour_of(p, names[p], to_club, window, rs)
+               for (p, to_club, window), rs in moves.items()]
     return Grouping(
         tuple(Player(p, names[p], tuple(sorted(spellings[p]))) for p in sorted(spellings)),
         tuple(sorted(rumours, key=lambda r: r.id)),
         tuple(sorted(c for c, r in refs.items() if c not in owner or r.claim.to_club is None)))
-
-
-class Grouper:
-    """`placements` as pipeline/refresh.py still calls it: to go when it calls that."""
-
-    def __init__(self) -> None:
-        self._owner: dict[int, str] = {}
-
-    def add(self, claims: Iterable[ClaimRef]) -> None:
-        self._owner = placements(claims)
