@@ -228,12 +228,13 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     * A claim of a full name already known, the name its player goes by, that names no
       club its name's claims had not named, changes nothing anyone decided: it joins
       that player (most claims of a steady day).
-    * The other new claims re-decide their blocks, grown to hold the one-word forms
-      reading them (and those forms' blocks), worked out whole; against what those
-      forms read, which unchanged blocks give with one claim per pair of clubs a form
-      names (identity reads club sets, not counts) and every claim in the articles the
-      readers appear in (a player named in full there decides a bare surname) - whole
-      when a bare surname's count can rename their player (two surname spellings).
+    * The other new claims re-decide their blocks and the one-word forms reading
+      them, all their claims; a bare surname's new claims alone when nothing it reads
+      changed. All against what those one-word forms read, which unchanged blocks
+      give with one claim per pair of clubs a form names (identity reads club sets, not
+      counts) and every claim in the articles the readers appear in (a player named in
+      full there decides a bare surname) - whole when a bare surname's count can
+      rename their player (two surname spellings).
 
     Only the rumours whose claims moved are built again, from their stored claims."""
     pending = store.ungrouped_claims()
@@ -251,12 +252,13 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     slow = (usable_forms - steady) | stale
     lone = _lone(names, slow, keys.keys() | stale)
     changed = names.blocks_of(slow - lone)
-    while True:  # the blocks that change, with every one-word form reading them
-        more = names.blocks_of(names.readers(names.forms_of(changed))) - changed
-        if not more:
-            break
-        changed |= more
+    # a one-word form a new form may stand for can start standing for others, which
+    # changes its block (it leaves the block's own players)
+    changed |= names.blocks_of(names.readers(set(keys)) - set(keys))
     exact_forms = names.forms_of(changed)
+    # One-word forms reading what changed decide all their claims again; their blocks
+    # stay (a form standing for others takes no part in its block's identity).
+    exact_forms |= names.readers(exact_forms)
     lone -= exact_forms
     read: set[str] = set()
     readers = {f for f in exact_forms if " " not in f} | lone
