@@ -319,7 +319,7 @@ def _steady(store: Store, names: _Names, known: set[str], new: set[str]) -> set[
         return set()
     players = store.form_players(candidates)
     clubs = store.form_clubs(candidates)
-    pending = store.pending_clubs(candidates)
+    pending = store.form_clubs(candidates, placed=False)
     out = set()
     for f in candidates:
         if players.get(f) != {f.replace(" ", "-")}:

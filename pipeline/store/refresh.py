@@ -201,14 +201,17 @@ class RefreshStore:
                     out.setdefault(form or "", set()).add(pid or "")
         return out
 
-    def form_clubs(self, forms: Collection[str]) -> dict[str, tuple[set[str], set[str]]]:
-        """form -> the from_clubs and to_clubs its grouped claims name."""
+    def form_clubs(self, forms: Collection[str], *, placed: bool = True
+                   ) -> dict[str, tuple[set[str], set[str]]]:
+        """form -> the from_clubs and to_clubs its claims name: those already placed
+        under a player, or (placed=False) those not yet."""
+        waiting = ClaimRow.player_id.is_not(None) if placed else ClaimRow.player_id.is_(None)
         out: dict[str, tuple[set[str], set[str]]] = {}
         with self._tx() as s:
             for chunk in _chunks(sorted(forms)):
                 for form, frm, to in s.execute(
                         select(ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club).distinct()
-                        .where(ClaimRow.form.in_(chunk), ClaimRow.player_id.is_not(None))):
+                        .where(ClaimRow.form.in_(chunk), waiting)):
                     held = out.setdefault(form or "", (set(), set()))
                     if frm:
                         held[0].add(frm)
@@ -232,21 +235,6 @@ class RefreshStore:
             out: list[StoredClaim] = []
             for chunk_ids in _chunks(sorted(ids)):
                 out += _stored(s, ClaimRow.id.in_(chunk_ids))
-        return out
-
-    def pending_clubs(self, forms: Collection[str]) -> dict[str, tuple[set[str], set[str]]]:
-        """form -> the from_clubs and to_clubs its claims not yet placed name."""
-        out: dict[str, tuple[set[str], set[str]]] = {}
-        with self._tx() as s:
-            for chunk in _chunks(sorted(forms)):
-                for form, frm, to in s.execute(
-                        select(ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club).distinct()
-                        .where(ClaimRow.form.in_(chunk), ClaimRow.player_id.is_(None))):
-                    held = out.setdefault(form or "", (set(), set()))
-                    if frm:
-                        held[0].add(frm)
-                    if to:
-                        held[1].add(to)
         return out
 
     def rumour_ids_to(self, moves: Collection[tuple[str, str]]) -> set[str]:
