@@ -47,6 +47,7 @@ from pipeline.rumours import (
     window_closes,
     window_of,
 )
+from pipeline.rumours.grouper import form_named, form_of, player_id
 from pipeline.rumours.names import (
     MIN_WORD_LEN,
     NICKNAME_MIN_LEN,
@@ -88,11 +89,6 @@ def refresh(sources: Sources, store: Store, *, as_of: dt.datetime,
 
 
 # ---------------------------------------------------------------- grouping
-
-def form_of(player: str, player_key: str | None) -> str:
-    """The folded name a claim is grouped by: the extractor's key, else the name."""
-    return name_key(player_key or player)
-
 
 def name_keys(form: str) -> list[str]:
     """Keys any two forms the name rules relate share at least one of (then `joins` and
@@ -186,8 +182,7 @@ class _Names:
     def forms_of(self, blocks: set[str]) -> set[str]:
         todo = blocks - self.members.keys()
         if todo:
-            found = self.store.forms_of_components(todo)
-            comps = self.store.components_of(found)
+            comps = self.store.forms_of_components(todo)
             for b in todo:
                 self.members[b] = set()
             for f, b in comps.items():
@@ -291,8 +286,8 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
     moves = {}
     for cid in mine:
         pid = placed.get(cid)
-        if pid is not None and pid.replace("-", " ") in sampled:
-            pid = real.get(pid.replace("-", " "), pid)
+        if pid is not None and form_named(pid) in sampled:
+            pid = real.get(form_named(pid), pid)
         if was.get(cid) != pid:
             moves[cid] = pid
     # A player of a block that did not change, renamed by the count of a bare surname:
@@ -302,7 +297,7 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
                and names.block[form[cid]] not in changed}
     for cid, f in claim_forms.items():
         if f in steady and cid not in moves:
-            moves[cid] = f.replace(" ", "-")
+            moves[cid] = player_id(f)
     store.place(moves, renamed)
     whole_players = set(renamed) | set(renamed.values())
     if full:  # players nothing is placed under any more go too
@@ -322,7 +317,7 @@ def _steady(store: Store, names: _Names, known: set[str], new: set[str]) -> set[
     pending = store.form_clubs(candidates, placed=False)
     out = set()
     for f in candidates:
-        if players.get(f) != {f.replace(" ", "-")}:
+        if players.get(f) != {player_id(f)}:
             continue
         if any(contained_in(tuple(f.split()), tuple(g.split())) is not None
                for g in names.forms_of({names.block[f]}) if g != f):
@@ -382,10 +377,10 @@ def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str
     held = store.claims_of_players(whole) + [
         (p, c) for p, c in store.claims_to(keys) if p not in whole]
     spellings = store.spellings_of_players(players)
-    named = store.spellings_of_forms({p.replace("-", " ") for p in players})
+    named = store.spellings_of_forms({form_named(p) for p in players})
     records: dict[str, PlayerRecord | None] = {}
     for pid in players:
-        form = pid.replace("-", " ")
+        form = form_named(pid)
         if pid not in spellings:
             records[pid] = None
             continue

@@ -199,7 +199,7 @@ def test_related_forms_share_a_name_key(f: str, g: str) -> None:
 
 
 def test_every_related_pair_of_a_stream_shares_a_key(articles: list[Article]) -> None:
-    from pipeline.refresh import form_of
+    from pipeline.rumours.grouper import form_of
     forms = sorted({form_of(c.player, c.player_key) for _, cs in articles for c in cs})
     forms = [f for f in forms if len(f) >= 3]
     for i, f in enumerate(forms):

@@ -26,13 +26,17 @@ from .names import name_key, usable
 from .values import ClaimRef, Grouping, Player, Rumour
 
 
-def form_of(ref: ClaimRef) -> str:
+def form_of(player: str, player_key: str | None) -> str:
     """The folded name a claim is grouped by: the extractor's key, else the name."""
-    return name_key(ref.claim.player_key or ref.claim.player)
+    return name_key(player_key or player)
 
 
 def player_id(form: str) -> str:
     return "-".join(form.split())
+
+
+def form_named(pid: str) -> str:
+    return pid.replace("-", " ")  # player_id undone: forms hold no hyphens
 
 
 def best_spelling(form: str, spellings: Counter[str]) -> str:
@@ -61,7 +65,7 @@ def _place(refs: Iterable[ClaimRef]) -> tuple[dict[int, str], dict[str, list[Cla
     """Steps 1-4: the player of each claim of a usable name; the claims by form."""
     by_form: defaultdict[str, list[ClaimRef]] = defaultdict(list)
     for ref in refs:
-        if usable(tuple((form := form_of(ref)).split())):
+        if usable(tuple((form := form_of(ref.claim.player, ref.claim.player_key)).split())):
             by_form[form].append(ref)
     found = find_blocks(by_form)
     identity: dict[str, Identity] = {}  # form -> its block's
@@ -140,7 +144,7 @@ def group_claims(claims: Iterable[ClaimRef]) -> Grouping:
             moves[p, claim.to_club, window_of(ref.published_at)].append(ref)
     names = {p: best_spelling(f, Counter(r.claim.player for r in by_form[f]
                                          if name_key(r.claim.player) == f))
-             for p in spellings for f in (p.replace("-", " "),)}
+             for p in spellings for f in (form_named(p),)}
     rumours = [rumour_of(p, names[p], to_club, window, rs)
                for (p, to_club, window), rs in moves.items()]
     return Grouping(

@@ -103,11 +103,14 @@ class RefreshStore:
                     out.setdefault(key, set()).add(form)
         return out
 
-    def forms_of_components(self, components: Collection[str]) -> set[str]:
+    def forms_of_components(self, components: Collection[str]) -> dict[str, str]:
+        """form -> component, for every form of these components."""
+        out: dict[str, str] = {}
         with self._tx() as s:
-            return {f for chunk in _chunks(sorted(components))
-                    for f in s.scalars(select(NameFormRow.form)
-                                       .where(NameFormRow.component.in_(chunk)))}
+            for chunk in _chunks(sorted(components)):
+                out.update(s.execute(select(NameFormRow.form, NameFormRow.component)
+                                     .where(NameFormRow.component.in_(chunk))).all())
+        return out
 
     def add_names(self, claim_forms: Mapping[int, str], new_forms: Mapping[str, Sequence[str]],
                   merged: Mapping[str, str], component: Mapping[str, str]) -> None:
