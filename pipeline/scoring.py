@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -288,11 +288,17 @@ def _top(group: Sequence[Report]) -> Report:
 
 def _consensus_fee(reports: Sequence[Report]) -> int | None:
     """The fee most origins agree on (within 5 %), the most recent on a tie; None if none."""
-    fees = sorted((r.published_at, r.fee_eur) for r in reports if r.fee_eur)
-    if not fees:
+    latest: dict[int, dt.datetime] = {}  # each distinct fee: how often, the latest report
+    count: Counter[int] = Counter()
+    for r in reports:
+        if r.fee_eur:
+            count[r.fee_eur] += 1
+            latest[r.fee_eur] = max(latest.get(r.fee_eur, r.published_at), r.published_at)
+    if not count:
         return None
-    best = max(fees, key=lambda f: (sum(abs(g - f[1]) <= 0.05 * f[1] for _, g in fees), f[0]))
-    return best[1]
+    # a handful of distinct fees however many reports: compare those, not every pair
+    agree = {f: sum(n for g, n in count.items() if abs(g - f) <= 0.05 * f) for f in count}
+    return max(count, key=lambda f: (agree[f], latest[f], -f))
 
 
 def _reason(status: str, n_independent: int, by_origin: Mapping[str, list[Report]],

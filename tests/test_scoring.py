@@ -198,3 +198,19 @@ def test_reports_from_the_future_are_ignored(rs: list[Report]) -> None:
     future = Report(77, 77, "delta", AS_OF + dt.timedelta(hours=1), "agreement")
     assert score_rumour(rs + [future], RELIABILITY, as_of=AS_OF) == \
         score_rumour(rs, RELIABILITY, as_of=AS_OF)
+
+
+@given(st.lists(st.tuples(st.sampled_from([None, 9_500_000, 10_000_000, 10_400_000,
+                                            11_000_000, 30_000_000]),
+                          st.integers(0, 5)), min_size=1, max_size=12))
+def test_the_fee_is_the_one_most_reports_agree_on_within_5_percent(
+        drawn: list[tuple[int | None, int]]) -> None:
+    """The consensus fee, by its definition over every pair of reports: the fee the most
+    reports lie within 5 % of, the most recently reported on a tie, then the lowest."""
+    rs = [Report(claim_id=i + 1, article_id=i + 1, outlet_id="alfa",
+                 published_at=AS_OF - dt.timedelta(days=age), stage="talks", fee_eur=fee)
+          for i, (fee, age) in enumerate(drawn)]
+    fees = sorted((r.published_at, r.fee_eur) for r in rs if r.fee_eur)
+    expected = max(fees, key=lambda f: (sum(abs(g - f[1]) <= 0.05 * f[1] for _, g in fees),
+                                        f[0]))[1] if fees else None
+    assert score_rumour(rs, RELIABILITY, as_of=AS_OF).fee_eur == expected
