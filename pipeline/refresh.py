@@ -32,8 +32,10 @@ settles the others). A score joins score_history when its probability moves by a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.learning import Posterior
@@ -60,6 +62,7 @@ from pipeline.scoring import UNKNOWN_RELIABILITY, Report, RumourFacts, Score, sc
 from pipeline.sources import Sources
 from pipeline.store import PlayerRecord, RumourRecord, ScoreRecord, Store
 from pipeline.store.refresh import ScoredRumour
+from pipeline.windows import published_within
 
 DAY = dt.timedelta(days=1)
 
@@ -72,20 +75,42 @@ class Refreshed:
     changed: int  # rumours added, changed or removed by the grouping
     scored: int  # rumours (re)scored
     history: int  # score_history rows added
+    weighed: int = 0  # reports the rescored rumours hold (what scoring them read)
 
 
 def refresh(sources: Sources, store: Store, *, as_of: dt.datetime,
             scored_at: dt.datetime | None = None, full: bool = False) -> Refreshed:
     """Group the claims no refresh has grouped, and score what that and time changed, as
     of `as_of`. Scoring as of a time before the stored scores' is done in full."""
+    with _collector_paused():
+        return _refresh(sources, store, as_of=as_of, scored_at=scored_at, full=full)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a refresh builds its many short-lived, acyclic
+    objects (rows, claims, names): every full collection would walk all the objects
+    alive, imports included - a quarter of a pass on a large store. Back as it was after,
+    so what cycles a refresh left are collected then."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _refresh(sources: Sources, store: Store, *, as_of: dt.datetime,
+             scored_at: dt.datetime | None, full: bool) -> Refreshed:
     latest = store.latest_as_of()
     if full or (latest is not None and as_of < latest):
         store.reset_grouping()
         full = True
     regrouped, changed = regroup(store, full=full)
-    scored, history = rescore(sources, store, as_of=as_of, scored_at=scored_at or as_of,
-                              full=full)
-    return Refreshed(regrouped, len(changed), scored, history)
+    scored, history, weighed = rescore(sources, store, as_of=as_of,
+                                       scored_at=scored_at or as_of, full=full)
+    return Refreshed(regrouped, len(changed), scored, history, weighed)
 
 
 # ---------------------------------------------------------------- grouping
@@ -275,7 +300,7 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
         articles = store.articles_of_forms({f for f in exact_forms if " " not in f})
         articles |= {c.article_id for c in claims if c.claim_id in pending_ids}
         claims += store.representatives(sampled, articles)
-    placed = placements([_ref(c) for c in claims])
+    placed = placements(claims)
     # A sampled block's players go by other names there (their counts are not all
     # there): what their stored claims are placed under is their name.
     real = {f: next(iter(pids)) for f, pids in store.form_players(sampled).items()
@@ -288,8 +313,8 @@ def regroup(store: Store, *, full: bool = False) -> tuple[int, set[str]]:
         pid = placed.get(cid)
         if pid is not None and form_named(pid) in sampled:
             pid = real.get(form_named(pid), pid)
-        if was.get(cid) != pid:
-            moves[cid] = pid
+        if was.get(cid) != pid or cid in pending_ids:  # (a claim grouped again: its
+            moves[cid] = pid                              # player and rumour are made again)
     # A player of a block that did not change, renamed by the count of a bare surname:
     # every claim under the old id follows, other one-word forms' too.
     renamed = {was[cid]: pid for cid, pid in moves.items()
@@ -355,27 +380,26 @@ def _split(forms: set[str], recounted: set[str]) -> bool:
     return len(surnames) > 1 and bool(surnames & recounted)
 
 
-def _ref(c: StoredClaim) -> ClaimRef:
-    return ClaimRef(c.claim_id, c.article_id, c.outlet_id, c.published_at, c.claim)
-
-
 def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str],
             whole: set[str]) -> set[str]:
     """The players and rumours the moved claims left or joined, made again from the
     claims placed under them now; `whole` players with all their rumours. Returns the
     rumours added, changed or removed."""
-    claims = {c.claim_id: c for c in store.claims_by_id(moves)}
-    keys: set[tuple[str, str]] = set()  # (player, to_club) whose rumours change
+    claims = {c.claim_id: c for c in store.claim_refs(moves)}
+    keys: set[tuple[str, str, str]] = set()  # (player, to_club, window) whose rumours change
     players = set(whole)
     for cid, pid in moves.items():
         for p in (pid, was.get(cid)):
             if p is not None:
                 players.add(p)
-                to_club = claims[cid].claim.to_club if cid in claims else None
-                if to_club is not None:
-                    keys.add((p, to_club))
-    held = store.claims_of_players(whole) + [
-        (p, c) for p, c in store.claims_to(keys) if p not in whole]
+                c = claims.get(cid)
+                if c is not None and c.claim.to_club is not None:
+                    keys.add((p, c.claim.to_club, window_of(c.published_at)))
+    held = store.claims_of_players(whole)
+    for window in sorted({w for _, _, w in keys}):  # a move's claims of that window only
+        pairs = {(p, to_club) for p, to_club, w in keys if w == window and p not in whole}
+        held += [(p, c) for p, c in store.claims_to(pairs, published_within(window))
+                 if window_of(c.published_at) == window]
     spellings = store.spellings_of_players(players)
     named = store.spellings_of_forms({form_named(p) for p in players})
     records: dict[str, PlayerRecord | None] = {}
@@ -389,12 +413,12 @@ def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str
         records[pid] = PlayerRecord(pid, name, tuple(sorted(spellings[pid])))
     # the rumours as stored that these may replace: None until made again
     rumours: dict[str, RumourRecord | None] = dict.fromkeys(
-        store.rumour_ids_of_players(whole) | store.rumour_ids_to(keys))
+        store.rumour_ids_of_players(whole) | store.rumour_ids_of(keys))
     grouped: dict[tuple[str, str, str], list[ClaimRef]] = {}
     for pid, c in held:
         if c.claim.to_club is not None:
             grouped.setdefault((pid, c.claim.to_club, window_of(c.published_at)),
-                               []).append(_ref(c))
+                               []).append(c)
     for (pid, to_club, window), these in grouped.items():
         record = records.get(pid)
         if record is not None:
@@ -407,9 +431,10 @@ def rebuild(store: Store, moves: Mapping[int, str | None], was: Mapping[int, str
 # ---------------------------------------------------------------- scoring
 
 def rescore(sources: Sources, store: Store, *, as_of: dt.datetime, scored_at: dt.datetime,
-            full: bool = False) -> tuple[int, int]:
+            full: bool = False) -> tuple[int, int, int]:
     """Score the rumours that are due (see the module doc) as of `as_of`; every rumour
-    when `full`. Returns how many were scored and how many history rows were added."""
+    when `full`. Returns how many were scored, how many history rows were added, and
+    how many reports the scored rumours hold."""
     priors = reliability_priors(sources, store)
     used = store.reliabilities_used()
     if full:
@@ -442,7 +467,7 @@ def rescore(sources: Sources, store: Store, *, as_of: dt.datetime, scored_at: dt
     history = store.write_scores(
         scored, as_of=as_of, scored_at=scored_at, unscored=ids - scores.keys(),
         reliabilities={o: (priors.get(o, UNKNOWN_RELIABILITY), r) for o, r in learned.items()})
-    return len(scored), history
+    return len(scored), history, sum(len(f.reports) for f in facts.values())
 
 
 def learned_reliabilities(priors: Mapping[str, float],

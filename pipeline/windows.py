@@ -128,6 +128,16 @@ def window_closes(window: str) -> dt.datetime:
     return default_windows().closes(window)
 
 
+def published_within(window: str) -> tuple[dt.datetime, dt.datetime]:
+    """Instants that every claim `window_of` gives this window was published between:
+    after the window before it closed, by its own close (with a margin of weeks for the
+    edges of the calendar, where the month rule takes over). A superset: a reader that
+    needs exactly the window's claims filters these with `window_of`."""
+    year, month = _parse_id(window)
+    before = f"{year - 1}-07" if month == 1 else f"{year}-01"
+    return window_closes(before) - 45 * _DAY, window_closes(window) + _DAY
+
+
 _DAY = dt.timedelta(days=1)
 _ID = re.compile(r"(\d{4})-(01|07)")
 _KIND_MONTH = {"winter": 1, "summer": 7}

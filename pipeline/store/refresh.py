@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from pipeline.model import Claim, StoredClaim
+from pipeline.rumours.values import ClaimRef
 from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord
 from pipeline.store.tables import (
     ArticleRow,
@@ -131,12 +132,12 @@ class RefreshStore:
             for batch in _chunks(sorted(claim_forms.items()), 2000):
                 s.execute(update(ClaimRow), [{"id": c, "form": f} for c, f in batch])
 
-    def claims_of_forms(self, forms: Collection[str]) -> list[StoredClaim]:
+    def claims_of_forms(self, forms: Collection[str]) -> list[ClaimRef]:
         """Every stored claim grouped under these forms, by id."""
-        out: list[StoredClaim] = []
+        out: list[ClaimRef] = []
         with self._tx() as s:
             for chunk in _chunks(sorted(forms)):
-                out += _stored(s, ClaimRow.form.in_(chunk))
+                out += [c for c, _ in _refs(s, ClaimRow.form.in_(chunk))]
         return sorted(out, key=lambda c: c.claim_id)
 
     def reset_grouping(self) -> None:
@@ -172,13 +173,12 @@ class RefreshStore:
         with self._tx() as s:
             return set(s.scalars(select(PlayerRow.id)))
 
-    def claims_of_players(self, players: Collection[str]) -> list[tuple[str, StoredClaim]]:
+    def claims_of_players(self, players: Collection[str]) -> list[tuple[str, ClaimRef]]:
         """(player id, claim) of every claim placed under these players."""
-        out: list[tuple[str, StoredClaim]] = []
+        out: list[tuple[str, ClaimRef]] = []
         with self._tx() as s:
             for chunk in _chunks(sorted(players)):
-                out += [(pid, c) for c, pid in _stored_with_player(
-                    s, ClaimRow.player_id.in_(chunk))]
+                out += [(pid or "", c) for c, pid in _refs(s, ClaimRow.player_id.in_(chunk))]
         return out
 
     def spellings_of_forms(self, forms: Collection[str]) -> dict[str, dict[str, int]]:
@@ -223,7 +223,7 @@ class RefreshStore:
         return out
 
     def representatives(self, forms: Collection[str],
-                        articles: Collection[int]) -> list[StoredClaim]:
+                        articles: Collection[int]) -> list[ClaimRef]:
         """Of these forms' claims: one for each distinct pair of clubs a form's claims
         name, and every one in these articles."""
         ids: set[int] = set()
@@ -232,27 +232,29 @@ class RefreshStore:
                 ids.update(s.scalars(select(func.min(ClaimRow.id)).where(
                     ClaimRow.form.in_(chunk)).group_by(
                     ClaimRow.form, ClaimRow.from_club, ClaimRow.to_club)))
-                for some in _chunks(sorted(articles)):
-                    ids.update(s.scalars(select(ClaimRow.id).where(
-                        ClaimRow.form.in_(chunk), ClaimRow.article_id.in_(some))))
-            out: list[StoredClaim] = []
+            wanted = set(forms)
+            for some in _chunks(sorted(articles)):  # by article (indexed): a few claims each
+                ids.update(c for c, f in s.execute(select(ClaimRow.id, ClaimRow.form).where(
+                    ClaimRow.article_id.in_(some))) if f in wanted)
+            out: list[ClaimRef] = []
             for chunk_ids in _chunks(sorted(ids)):
-                out += _stored(s, ClaimRow.id.in_(chunk_ids))
+                out += [c for c, _ in _refs(s, ClaimRow.id.in_(chunk_ids))]
         return out
 
-    def rumour_ids_to(self, moves: Collection[tuple[str, str]]) -> set[str]:
-        """The stored rumours of these (player, to_club) pairs, in every window."""
+    def rumour_ids_of(self, moves: Collection[tuple[str, str, str]]) -> set[str]:
+        """The stored rumours of these (player, to_club, window) moves."""
         with self._tx() as s:
             return {r for chunk in _chunks(sorted(moves))
-                    for r in s.scalars(select(RumourRow.id).where(
-                        tuple_(RumourRow.player_id, RumourRow.to_club).in_(chunk)))}
+                    for r in s.scalars(select(RumourRow.id).where(tuple_(
+                        RumourRow.player_id, RumourRow.to_club, RumourRow.window).in_(chunk)))}
 
-    def pending_claims_of(self, forms: Collection[str]) -> list[StoredClaim]:
+    def pending_claims_of(self, forms: Collection[str]) -> list[ClaimRef]:
         """The claims of these forms no refresh has placed yet."""
-        out: list[StoredClaim] = []
+        out: list[ClaimRef] = []
         with self._tx() as s:
             for chunk in _chunks(sorted(forms)):
-                out += _stored(s, ClaimRow.form.in_(chunk) & ClaimRow.player_id.is_(None))
+                out += [c for c, _ in _refs(
+                    s, ClaimRow.form.in_(chunk) & ClaimRow.player_id.is_(None))]
         return out
 
     def articles_of_forms(self, forms: Collection[str]) -> set[int]:
@@ -261,13 +263,22 @@ class RefreshStore:
                     for a in s.scalars(select(ClaimRow.article_id).distinct()
                                        .where(ClaimRow.form.in_(chunk)))}
 
-    def claims_to(self, moves: Collection[tuple[str, str]]) -> list[tuple[str, StoredClaim]]:
-        """(player id, claim) of the claims placed under a player with a destination."""
-        out: list[tuple[str, StoredClaim]] = []
+    def claims_to(self, moves: Collection[tuple[str, str]],
+                  between: tuple[dt.datetime, dt.datetime]) -> list[tuple[str, ClaimRef]]:
+        """(player id, claim) of the claims placed under a player with a destination,
+        published between these instants."""
+        out: list[tuple[str, ClaimRef]] = []
+        wanted = set(moves)
+        clubs = sorted({c for _, c in wanted})
         with self._tx() as s:
-            for chunk in _chunks(sorted(moves)):
-                out += [(pid, c) for c, pid in _stored_with_player(s, tuple_(
-                    ClaimRow.player_id, ClaimRow.to_club).in_(chunk))]
+            for chunk in _chunks(sorted({p for p, _ in wanted})):
+                # by player, through its index: a destination compared as an expression,
+                # so that SQLite does not walk the to_club index (every claim to "milan")
+                out += [(pid or "", c) for c, pid in _refs(
+                    s, ClaimRow.player_id.in_(chunk)
+                    & func.coalesce(ClaimRow.to_club, "").in_(clubs)
+                    & ArticleRow.published_at.between(*between))
+                    if (pid, c.claim.to_club) in wanted]
         return out
 
     def spellings_of_players(self, players: Collection[str]) -> dict[str, set[str]]:
@@ -356,6 +367,14 @@ class RefreshStore:
         with self._tx() as s:
             return sorted(self._rumours_in(s, ids), key=lambda r: r.id)
 
+    def claim_refs(self, ids: Collection[int]) -> list[ClaimRef]:
+        """These claims as grouping reads them (see `_refs`)."""
+        out: list[ClaimRef] = []
+        with self._tx() as s:
+            for chunk in _chunks(sorted(ids)):
+                out += [c for c, _ in _refs(s, ClaimRow.id.in_(chunk))]
+        return out
+
     def claims_by_id(self, ids: Collection[int]) -> list[StoredClaim]:
         out: list[StoredClaim] = []
         with self._tx() as s:
@@ -437,12 +456,23 @@ class RefreshStore:
         ids = sorted({x.record.rumour_id for x in scored} | set(unscored))
         with self._tx() as s:
             before: dict[str, tuple[float, str]] = {}
+            had: dict[int, tuple[str, str, bool, float]] = {}  # claim -> its evidence row
             for chunk in _chunks(ids):
                 before.update((r, (p, st)) for r, p, st in s.execute(
                     select(ScoreRow.rumour_id, ScoreRow.probability, ScoreRow.status)
                     .where(ScoreRow.rumour_id.in_(chunk))))
-                s.execute(delete(EvidenceRow).where(EvidenceRow.rumour_id.in_(chunk)))
+                had.update((c, (r, o, bool(i), w)) for c, r, o, i, w in s.execute(
+                    select(EvidenceRow.claim_id, EvidenceRow.rumour_id, EvidenceRow.origin,
+                           EvidenceRow.independent, EvidenceRow.weight)
+                    .where(EvidenceRow.rumour_id.in_(chunk))))
                 s.execute(delete(ScoreRow).where(ScoreRow.rumour_id.in_(chunk)))
+            # evidence: only the rows that changed (a star's rumour has thousands, and a
+            # pass on the same day changes few of their weights)
+            evidence = {c: (x.record.rumour_id, o, i, w)
+                        for x in scored for c, o, i, w in x.record.evidence}
+            for chunk_ids in _chunks(sorted(c for c, row in had.items()
+                                            if evidence.get(c) != row)):
+                s.execute(delete(EvidenceRow).where(EvidenceRow.claim_id.in_(chunk_ids)))
             _insert(s, ScoreRow, [{
                 "rumour_id": x.record.rumour_id, "as_of": as_of, "scored_at": scored_at,
                 "probability": x.record.probability, "status": x.record.status,
@@ -451,9 +481,8 @@ class RefreshStore:
                 "n_independent": x.record.n_independent, "reason": x.record.reason,
                 "due_at": x.due_at} for x in scored])
             _insert(s, EvidenceRow, [
-                {"claim_id": c, "rumour_id": x.record.rumour_id, "origin": o,
-                 "independent": i, "weight": w}
-                for x in scored for c, o, i, w in x.record.evidence])
+                {"claim_id": c, "rumour_id": r, "origin": o, "independent": i, "weight": w}
+                for c, (r, o, i, w) in sorted(evidence.items()) if had.get(c) != (r, o, i, w)])
             moved = [x.record for x in scored
                      if (was := before.get(x.record.rumour_id)) is None
                      or was[1] != x.record.status
@@ -498,6 +527,21 @@ _CLAIM_COLUMNS = (ClaimRow.id, ClaimRow.article_id, ClaimRow.player, ClaimRow.pl
                   ClaimRow.to_club, ClaimRow.from_club, ClaimRow.stage, ClaimRow.fee_eur,
                   ClaimRow.fee_max_eur, ClaimRow.deal, ClaimRow.cites, ClaimRow.cites_id,
                   ClaimRow.hedged, ClaimRow.player_ref, ClaimRow.from_inferred)
+
+
+def _refs(s: Session, where: Any) -> list[tuple[ClaimRef, str | None]]:
+    """Claims as grouping reads them, with the player each is placed under: the name,
+    clubs and stage, the article and its time. Only what grouping and rumours read, so
+    a few columns, not `_stored`'s (fee, relay, hedging stay at their defaults: these
+    are never scored)."""
+    query = (select(ClaimRow.id, ClaimRow.article_id, ArticleRow.outlet_id,
+                    ArticleRow.published_at, ArticleRow.fetched_at, ClaimRow.player,
+                    ClaimRow.player_key, ClaimRow.to_club, ClaimRow.from_club, ClaimRow.stage,
+                    ClaimRow.player_id)
+             .join(ArticleRow, ArticleRow.id == ClaimRow.article_id).where(where))
+    return [(ClaimRef(r[0], r[1], r[2], r[3] or r[4], Claim(
+        player=r[5], player_key=r[6], to_club=r[7], from_club=r[8], stage=r[9])), r[10])
+        for r in s.execute(query)]
 
 
 def _stored(s: Session, where: Any) -> list[StoredClaim]:

@@ -46,8 +46,10 @@ from pipeline.store.tables import (
     LinkFailureRow,
     OutletRow,
     ParagraphRow,
+    PlayerRow,
     RegistryPlayerRow,
     RumourClaimRow,
+    RumourRow,
     ScoreRow,
     StaleFormRow,
 )
@@ -340,7 +342,13 @@ class Store(RumourStore, RefreshStore, RegistryStore):
                 ClaimRow.article_id == article_id)) if f is not None}
             gone -= set(s.scalars(select(StaleFormRow.form).where(StaleFormRow.form.in_(gone))))
             s.add_all(StaleFormRow(form=f) for f in sorted(gone))
+            players = set(s.scalars(select(ClaimRow.player_id).distinct().where(
+                ClaimRow.article_id == article_id, ClaimRow.player_id.is_not(None))))
+            rumours = set(s.scalars(select(RumourClaimRow.rumour_id).distinct()
+                                    .join(ClaimRow, ClaimRow.id == RumourClaimRow.claim_id)
+                                    .where(ClaimRow.article_id == article_id)))
             s.execute(delete(ClaimRow).where(ClaimRow.article_id == article_id))
+            _regroup_one_of(s, players, rumours)
             _write_claims(s, article_id, claims)
 
     def claims_by_article(self) -> dict[int, list[Claim]]:
@@ -386,6 +394,30 @@ class Store(RumourStore, RefreshStore, RegistryStore):
 def _feed_info(f: FeedRow) -> FeedInfo:
     return FeedInfo(f.id, f.outlet_id, f.url, f.active, f.etag, f.last_modified, f.last_status,
                     f.last_error, f.last_fetched_at, f.failures, f.next_due_at)
+
+
+def _regroup_one_of(s: Session, players: set[str | None], rumours: set[str]) -> None:
+    """After claims are removed: one remaining claim of each player and rumour they were
+    placed in is grouped again by the next refresh, which so makes that player and
+    rumour again (a name, a from_club, a score may have gone with the removed claims);
+    a player or rumour with no claim left goes (a full regroup would not make it)."""
+    again: set[int] = set()
+    for rid in sorted(rumours):
+        left = s.scalar(select(func.min(RumourClaimRow.claim_id))
+                        .where(RumourClaimRow.rumour_id == rid))
+        if left is None:
+            s.execute(delete(RumourRow).where(RumourRow.id == rid))
+        else:
+            again.add(left)
+    for pid in sorted(p for p in players if p):
+        left = s.scalar(select(func.min(ClaimRow.id)).where(ClaimRow.player_id == pid))
+        if left is None:
+            s.execute(delete(RumourRow).where(RumourRow.player_id == pid))
+            s.execute(delete(PlayerRow).where(PlayerRow.id == pid))
+        else:
+            again.add(left)
+    if again:
+        s.execute(update(ClaimRow).where(ClaimRow.id.in_(sorted(again))).values(form=None))
 
 
 def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
