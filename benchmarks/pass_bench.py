@@ -10,7 +10,14 @@ about size/8 players; cached in --dir) and refreshes it in full; then, each repe
 fresh process on a fresh copy of that store, it stores `--new` more articles of the same
 day and refreshes. It prints per size the median pass time, the peak memory of the
 process (its maximum resident set, Python and imports included), how many claims were
-regrouped and rumours rescored, and the ratio of the median to the smallest size's.
+regrouped and rumours rescored, the reports those rumours hold, the ratio of the median
+to the smallest size's, and that ratio per claim read ("per claim": the pass time over
+the claims regrouped plus the reports weighed, against the smallest size's).
+
+Every size spreads its articles over the same 400 days, so a larger store is a busier
+one, not a longer one: the twenty new articles land on rumours with more reports (a
+largest rumour holds 119 reports at 2k, 346 at 20k, 1,167 at 100k), and scoring one
+weighs all its reports. "per claim" shows whether the cost follows that or the store.
 
 It also times, once per size, the first pass of a new day - when every open rumour is
 due for a day of decay - and the full regroup and rescore (`voci score --full`), so the
@@ -62,6 +69,20 @@ def build(path: Path, size: int) -> None:
     tmp.rename(path)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM is its own address space's, so not the
+    parent's: ru_maxrss carries over through fork and exec, and the parent that built a
+    100k store in process would be counted."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool) -> None:
     """One pass in this process: store `new` articles of END's day and refresh."""
     at = dt.datetime.fromisoformat(as_of)
@@ -75,9 +96,10 @@ def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool) ->
             store.add_article(draft, claims)
         done = refresh(SOURCES, store, as_of=at, full=full)
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "regrouped": done.regrouped,
-                      "scored": done.scored, "history": done.history}))
+                      "scored": done.scored, "history": done.history,
+                      "weighed": done.weighed}))
 
 
 def one(base: Path, work: Path, size: int, new: int, seed: int, as_of: dt.datetime,
@@ -92,6 +114,12 @@ def one(base: Path, work: Path, size: int, new: int, seed: int, as_of: dt.dateti
         check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def work(p: dict[str, float]) -> float:
+    """What a pass had to read: the claims it grouped again and the reports of the
+    rumours it scored (a score weighs every report of its rumour)."""
+    return max(1.0, p["regrouped"] + p["weighed"])
 
 
 def main() -> None:
@@ -129,15 +157,18 @@ def main() -> None:
     print(f"\nPass storing {args.new} new articles and refreshing, fresh process and store "
           f"copy per run:")
     print(f"{'articles':>9} {'pass s':>8} {'spread':>13} {'peak MB':>8} {'regrouped':>9} "
-          f"{'rescored':>8} {'ratio':>6} | {'new day s':>9} {'rescored':>8} | "
-          f"{'full s':>7} {'peak MB':>8}")
+          f"{'rescored':>8} {'reports':>8} {'ratio':>6} {'per claim':>9} | "
+          f"{'new day s':>9} {'rescored':>8} | {'full s':>7} {'peak MB':>8}")
+    ref_work = statistics.median(p["seconds"] / work(p) for p in rows[0][1])
     for size, passes, new_day, full in rows:
         secs = [p["seconds"] for p in passes]
         med = statistics.median(secs)
         print(f"{size:>9} {med:>8.2f} {min(secs):>6.2f}-{max(secs):<6.2f} "
               f"{max(p['peak_mb'] for p in passes):>8.0f} "
               f"{statistics.median(p['regrouped'] for p in passes):>9.0f} "
-              f"{statistics.median(p['scored'] for p in passes):>8.0f} {med / ref:>6.2f} | "
+              f"{statistics.median(p['scored'] for p in passes):>8.0f} "
+              f"{statistics.median(p['weighed'] for p in passes):>8.0f} {med / ref:>6.2f} "
+              f"{statistics.median(p['seconds'] / work(p) for p in passes) / ref_work:>9.2f} | "
               f"{new_day['seconds']:>9.2f} {new_day['scored']:>8.0f} | "
               f"{full['seconds']:>7.2f} {full['peak_mb']:>8.0f}")
 
