@@ -116,7 +116,7 @@ def one(base: Path, work: Path, size: int, new: int, seed: int, as_of: dt.dateti
     return result
 
 
-def work(p: dict[str, float]) -> float:
+def claims_read(p: dict[str, float]) -> float:
     """What a pass had to read: the claims it grouped again and the reports of the
     rumours it scored (a score weighs every report of its rumour)."""
     return max(1.0, p["regrouped"] + p["weighed"])
@@ -159,16 +159,17 @@ def main() -> None:
     print(f"{'articles':>9} {'pass s':>8} {'spread':>13} {'peak MB':>8} {'regrouped':>9} "
           f"{'rescored':>8} {'reports':>8} {'ratio':>6} {'per claim':>9} | "
           f"{'new day s':>9} {'rescored':>8} | {'full s':>7} {'peak MB':>8}")
-    ref_work = statistics.median(p["seconds"] / work(p) for p in rows[0][1])
+    ref_work = statistics.median(p["seconds"] / claims_read(p) for p in rows[0][1])
     for size, passes, new_day, full in rows:
         secs = [p["seconds"] for p in passes]
         med = statistics.median(secs)
+        per_claim = statistics.median(p["seconds"] / claims_read(p) for p in passes)
         print(f"{size:>9} {med:>8.2f} {min(secs):>6.2f}-{max(secs):<6.2f} "
               f"{max(p['peak_mb'] for p in passes):>8.0f} "
               f"{statistics.median(p['regrouped'] for p in passes):>9.0f} "
               f"{statistics.median(p['scored'] for p in passes):>8.0f} "
               f"{statistics.median(p['weighed'] for p in passes):>8.0f} {med / ref:>6.2f} "
-              f"{statistics.median(p['seconds'] / work(p) for p in passes) / ref_work:>9.2f} | "
+              f"{per_claim / ref_work:>9.2f} | "
               f"{new_day['seconds']:>9.2f} {new_day['scored']:>8.0f} | "
               f"{full['seconds']:>7.2f} {full['peak_mb']:>8.0f}")
 
