@@ -16,10 +16,10 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -377,29 +377,182 @@ def score_command(settings: Settings, as_of: dt.datetime | None,
                f"{count} rumours scored as of {end.isoformat()}")
 
 
+def _board_filters(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters `top` and `export` share: names as an analyst writes them."""
+    for option in reversed([
+        click.option("--club", help="Rumours to or from this club: id, name or nickname "
+                     "(juventus, Juventus, juve, la Vecchia Signora)."),
+        click.option("--player", help="Rumours of this player: name, a spelling or surname."),
+        click.option("--source", "--outlet", "source",
+                     help="Rumours with evidence from this outlet or journalist "
+                     "(id or name: gazzetta, Sky Sport, Fabrizio Romano)."),
+        click.option("--window", help="This transfer window: 2026-07, summer 2026, "
+                     "winter 2026, now."),
+    ]):
+        f = option(f)
+    return f
+
+
+@dataclass(frozen=True)
+class _Filters:
+    club: str | None
+    players: tuple[str, ...]
+    source: str | None
+    window: str | None
+
+
+def _resolve_filters(sources: Sources, store: Store, club: str | None, player: str | None,
+                     source: str | None, window: str | None) -> _Filters:
+    """The filters as ids, or a usage error (exit 2) naming what was not understood."""
+    from pipeline.board import BoardQueryError, club_id, player_ids, source_id, window_id
+    from pipeline.claims import default_clubs
+
+    try:
+        return _Filters(
+            club_id(club, default_clubs()) if club else None,
+            tuple(player_ids(player, store.players())) if player else (),
+            source_id(source, sources, store.source_ids()) if source else None,
+            window_id(window) if window else None)
+    except BoardQueryError as e:
+        raise click.UsageError(str(e)) from None
+
+
 @cli.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--club", help="Only rumours to or from this club id (e.g. milan).")
+@_board_filters
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.pass_obj
-def top(settings: Settings, limit: int, club: str | None, as_json: bool) -> None:
+def top(settings: Settings, limit: int, club: str | None, player: str | None,
+        source: str | None, window: str | None, as_json: bool) -> None:
     """The rumour board: the most credible rumours, each with the reason for its score.
 
     \b
+    Each rumour: its probability and how it moved in a day and a week; the player (with
+    position and age where known), the clubs, the stage and the fee; how many
+    independent origins stand behind it across how many outlets; and its id, for
+    `voci show`.
     Example:
       voci top --limit 10
-      voci top --club juventus --json
+      voci top --club juve --window "summer 2026"
+      voci top --player Vlahovic --json
     """
-    from pipeline.cli_output import board_dict, print_board
+    from pipeline.board import board_lines, board_record, trends
+    from pipeline.claims import default_clubs
 
+    sources = _sources(settings)
     with _store(settings) as store:
-        rows = store.board(limit=limit, club=club)
+        f = _resolve_filters(sources, store, club, player, source, window)
+        rows = store.board(limit=limit, club=f.club, players=f.players, source=f.source,
+                           window=f.window)
+        history = store.histories([r.rumour_id for r in rows])
+    clubs = default_clubs()
+    moved = trends(rows, {rid: [(t, p) for t, p, _ in h] for rid, h in history.items()})
     if as_json:
-        click.echo(json.dumps([board_dict(r) for r in rows], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([board_record(r, clubs, moved.get(r.rumour_id)) for r in rows],
+                              indent=2, ensure_ascii=False))
     elif not rows:
-        click.echo("no scored rumours yet: run `voci backfill` (or `voci score`)")
+        asked = any((club, player, source, window))
+        click.echo("no scored rumour matches these filters" if asked else
+                   "no scored rumours yet: run `voci backfill` (or `voci score`)")
     else:
-        print_board(rows)
+        click.echo("\n".join(board_lines(rows, clubs, moved)))
+
+
+@cli.command()
+@click.argument("what")
+@click.pass_obj
+def show(settings: Settings, what: str) -> None:
+    """One rumour's evidence trail and probability history, by its id (from `voci top`);
+    or, given a player, each of his rumours.
+
+    \b
+    Every article behind the score: when, which outlet, the stage it reports, whom it
+    relays, whether it counts as an independent origin, and its weight.
+    Example:
+      voci show dusan-vlahovic/arsenal/2026-07
+      voci show Vlahovic
+    """
+    from pipeline.board import BoardQueryError, player_ids, show_lines
+    from pipeline.claims import default_clubs
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        rows = store.board(rumours=[what])
+        if not rows:
+            try:
+                rows = store.board(players=player_ids(what, store.players()))
+            except BoardQueryError as e:
+                raise click.UsageError(f"no rumour {what!r}, and {e}") from None
+        ids = [r.rumour_id for r in rows]
+        evidence = store.evidence(ids)
+        history = store.histories(ids)
+    names = {**{o.id: o.name for o in sources.outlets},
+             **{j.id: j.name for j in sources.journalists}}
+    clubs = default_clubs()
+    if not rows:
+        click.echo(f"{what}: no scored rumour")
+    for n, r in enumerate(rows):
+        if n:
+            click.echo("")
+        click.echo("\n".join(show_lines(r, [e for e in evidence if e.rumour_id == r.rumour_id],
+                                        history.get(r.rumour_id, []), clubs, names)))
+
+
+@cli.command()
+@click.option("--what", type=click.Choice(["board", "evidence"]), default="board",
+              show_default=True, help="The board's rows, or the articles behind them.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of standard output.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the most credible N.")
+@_board_filters
+@click.pass_obj
+def export(settings: Settings, what: str, fmt: str, output: Path | None, limit: int | None,
+           club: str | None, player: str | None, source: str | None,
+           window: str | None) -> None:
+    """The board, or its evidence, as CSV or JSON lines, for spreadsheets and notebooks.
+
+    \b
+    The same filters as `voci top`; every rumour when none is given.
+    Example:
+      voci export -o board.csv
+      voci export --what evidence --format jsonl --club napoli -o napoli.jsonl
+    """
+    import csv
+    import io
+
+    from pipeline.board import board_record, evidence_record, trends
+    from pipeline.claims import default_clubs
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        f = _resolve_filters(sources, store, club, player, source, window)
+        rows = store.board(limit=limit, club=f.club, players=f.players, source=f.source,
+                           window=f.window)
+        ids = [r.rumour_id for r in rows]
+        if what == "board":
+            history = store.histories(ids)
+            moved = trends(rows, {rid: [(t, p) for t, p, _ in h]
+                                  for rid, h in history.items()})
+            clubs = default_clubs()
+            records = [board_record(r, clubs, moved.get(r.rumour_id)) for r in rows]
+        else:
+            records = [evidence_record(e) for e in store.evidence(ids)]
+    buffer = io.StringIO()
+    if fmt == "jsonl":
+        for rec in records:
+            buffer.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    elif records:
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    if output is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+        click.echo(f"{len(records)} {'rumours' if what == 'board' else 'articles'} "
+                   f"written to {output}", err=True)
 
 
 @cli.command()

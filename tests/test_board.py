@@ -89,6 +89,22 @@ def test_the_views_answer_the_same_rows_on_sqlite_and_postgresql(
             sql = query.read_text()
             bools = ("independent",)
             assert rows(lite, sql, bools) == rows(pg, sql, bools), query.name
+        # the analyst's reads (voci top's filters, show, export) answer alike too
+        first = lite.board(limit=1)[0]
+        player = next(p.id for p in lite.players() if first.rumour_id.startswith(f"{p.id}/"))
+        outlet = lite.evidence([first.rumour_id])[0].outlet_id
+        for filters in ({"club": first.to_club}, {"players": [player]}, {"source": outlet},
+                        {"window": first.window}, {"rumours": [first.rumour_id]}):
+            lite_ids = [r.rumour_id for r in lite.board(**filters)]  # type: ignore[arg-type]
+            assert lite_ids, filters
+            assert lite_ids == [r.rumour_id for r in pg.board(**filters)], filters  # type: ignore[arg-type]
+        ids = [r.rumour_id for r in lite.board()]
+        assert lite.histories(ids) == pg.histories(ids)
+        assert [(e.rumour_id, e.article_url, e.stage, e.origin, e.independent)
+                for e in lite.evidence(ids)] == [
+            (e.rumour_id, e.article_url, e.stage, e.origin, e.independent)
+            for e in pg.evidence(ids)]
+        assert lite.source_ids() == pg.source_ids()
     finally:
         lite.close()
         pg.close()

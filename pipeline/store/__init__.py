@@ -4,7 +4,7 @@ Everything outside this package talks to the database through `Store`'s methods 
 frozen values (pipeline.model) back; nothing else imports SQLAlchemy.
 """
 
-from pipeline.store.board import PlayerRecord, RumourRecord, ScoreRecord
+from pipeline.store.board import EvidenceItem, PlayerRecord, RumourRecord, ScoreRecord
 from pipeline.store.engine import (
     DEFAULT_DB_URL,
     StoreError,
@@ -21,6 +21,7 @@ from pipeline.store.repository import FeedFetch, FeedInfo, Store
 
 __all__ = [
     "DEFAULT_DB_URL",
+    "EvidenceItem",
     "FeedFetch",
     "FeedInfo",
     "PlayerRecord",

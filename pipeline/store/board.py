@@ -7,12 +7,12 @@ Reads of the grouping and the scores; pipeline.store.refresh writes them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session, aliased
 
 from pipeline.model import BoardRow, Claim, StoredClaim
@@ -63,6 +63,23 @@ class ScoreRecord:
     evidence: tuple[tuple[int, str, bool, float], ...]  # claim id, origin, independent, weight
 
 
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One article's part in a rumour's score (a row of the rumour_evidence view)."""
+    rumour_id: str
+    claim_id: int
+    outlet_id: str
+    published_at: dt.datetime | None
+    article_url: str
+    title: str
+    stage: str
+    fee_eur: int | None
+    cites: str | None  # whom the article relays
+    origin: str  # the outlet or journalist its word is counted as
+    independent: bool
+    weight: float
+
+
 class RumourStore:
     def _tx(self) -> AbstractContextManager[Session]:  # provided by Store
         raise NotImplementedError
@@ -100,20 +117,81 @@ class RumourStore:
         with self._tx() as s:
             return dict(s.execute(select(OutletRow.id, OutletRow.reliability)).all())
 
-    def board(self, *, limit: int | None = None, club: str | None = None) -> list[BoardRow]:
-        """The rumour_board view, most probable first."""
-        sql = "SELECT * FROM rumour_board"
+    def board(self, *, limit: int | None = None, club: str | None = None,
+              players: Collection[str] = (), source: str | None = None,
+              window: str | None = None, rumours: Collection[str] = ()) -> list[BoardRow]:
+        """The rumour_board view, most probable first: rumours to or from `club`, of
+        these players (ids), with evidence from `source` (an outlet's articles or an
+        origin: an outlet or journalist), in `window`, or these rumours (ids)."""
+        where: list[str] = []
         params: dict[str, object] = {}
+        binds: list[Any] = []
         if club:
-            sql += " WHERE to_club = :club OR from_club = :club"
+            where.append("(to_club = :club OR from_club = :club)")
             params["club"] = club
+        if players:
+            where.append('rumour_id IN (SELECT id FROM rumours WHERE player_id IN :players)')
+            params["players"] = sorted(players)
+            binds.append(bindparam("players", expanding=True))
+        if source:
+            where.append("rumour_id IN (SELECT rumour_id FROM rumour_evidence "
+                         "WHERE outlet_id = :source OR origin = :source)")
+            params["source"] = source
+        if window:
+            where.append('"window" = :window')
+            params["window"] = window
+        if rumours:
+            where.append("rumour_id IN :rumours")
+            params["rumours"] = sorted(rumours)
+            binds.append(bindparam("rumours", expanding=True))
+        sql = "SELECT * FROM rumour_board"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY probability DESC, last_seen DESC, rumour_id"
         if limit:
             sql += " LIMIT :limit"
             params["limit"] = limit
         with self._tx() as s:
-            rows = s.execute(text(sql), params).mappings().all()
+            rows = s.execute(text(sql).bindparams(*binds), params).mappings().all()
         return [_board_row(r) for r in rows]
+
+    def histories(self, rumours: Collection[str]
+                  ) -> dict[str, list[tuple[dt.datetime, float, str]]]:
+        """rumour -> its score_history: (as of, probability, status), in time order."""
+        out: dict[str, list[tuple[dt.datetime, float, str]]] = {}
+        with self._tx() as s:
+            ids = sorted(rumours)
+            for i in range(0, len(ids), 500):
+                for rid, as_of, p, status in s.execute(
+                        select(ScoreHistoryRow.rumour_id, ScoreHistoryRow.as_of,
+                               ScoreHistoryRow.probability, ScoreHistoryRow.status)
+                        .where(ScoreHistoryRow.rumour_id.in_(ids[i:i + 500]))
+                        .order_by(ScoreHistoryRow.rumour_id, ScoreHistoryRow.as_of)):
+                    out.setdefault(rid, []).append((_when(as_of), p, status))
+        return out
+
+    def evidence(self, rumours: Collection[str]) -> list[EvidenceItem]:
+        """Every article behind these rumours' scores (the rumour_evidence view), by
+        rumour and time."""
+        sql = text("SELECT e.*, a.title FROM rumour_evidence e "
+                   "JOIN claims c ON c.id = e.claim_id JOIN articles a ON a.id = c.article_id "
+                   "WHERE e.rumour_id IN :ids "
+                   "ORDER BY e.rumour_id, e.published_at, e.claim_id"
+                   ).bindparams(bindparam("ids", expanding=True))
+        with self._tx() as s:
+            rows = s.execute(sql, {"ids": sorted(rumours) or [""]}).mappings().all()
+        return [EvidenceItem(
+            rumour_id=r["rumour_id"], claim_id=int(r["claim_id"]), outlet_id=r["outlet_id"],
+            published_at=None if r["published_at"] is None else _when(r["published_at"]),
+            article_url=r["article_url"], title=r["title"], stage=r["stage"],
+            fee_eur=r["fee_eur"], cites=r["cites"], origin=r["origin"],
+            independent=bool(r["independent"]), weight=float(r["weight"])) for r in rows]
+
+    def source_ids(self) -> set[str]:
+        """Every outlet stored and every origin the evidence names."""
+        with self._tx() as s:
+            return set(s.scalars(select(OutletRow.id))) | set(
+                s.scalars(select(EvidenceRow.origin).distinct()))
 
     def resolved(self) -> list[tuple[str, str, frozenset[str]]]:
         """(rumour id, status, origins that supported it) of every resolved rumour."""
