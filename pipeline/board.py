@@ -180,7 +180,12 @@ def _change(now: float, then: float | None, label: str) -> str:
 
 def describe(r: BoardRow, clubs: ClubIndex, trend: Trend | None = None) -> dict[str, str]:
     """The parts of a board row as an analyst reads them."""
-    who = ", ".join(x for x in (r.position, f"{r.age}" if r.age is not None else None) if x)
+    club = (club_name(r.player_club, clubs) if r.player_club in clubs.clubs
+            else r.player_club_name)
+    who = ", ".join(x for x in (r.position, f"{r.age}" if r.age is not None else None,
+                                f"at {club}" if club else None,
+                                fee_text(r.market_value_eur).replace("€", "valued €"))
+                    if x)
     moves = [_change(r.probability, t, label) for t, label in
              ((trend.day, "in a day"), (trend.week, "in a week"))] if trend else []
     origins = (f"{r.n_independent} independent origin{'s' if r.n_independent != 1 else ''} "

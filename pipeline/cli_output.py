@@ -25,7 +25,6 @@ from rich.text import Text
 
 from pipeline.history import HistoryProgress, HistorySummary
 from pipeline.learning import Posterior, brier, log_loss, reliability_bins
-from pipeline.model import BoardRow
 from pipeline.run import FeedReport, PassSummary
 from pipeline.run import Progress as PassProgressBase
 
@@ -104,46 +103,6 @@ def summary_dict(summary: PassSummary) -> dict[str, Any]:
                            "message": x.message} for x in summary.link_failures],
         "requests": summary.requests,
     }
-
-
-# ---------------------------------------------------------------- the board
-
-def _bar(probability: float, width: int = 10) -> str:
-    filled = round(probability * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def print_board(rows: Sequence[BoardRow]) -> None:
-    for n, r in enumerate(rows, start=1):
-        move = f"{r.player}: {r.from_club or '?'} → {r.to_club}"
-        status = "" if r.status == "open" else f" [{r.status}]"
-        click.echo(f"{n:>3}. {_bar(r.probability)} {r.probability:5.1%}  {move} "
-                   f"({r.window}){status}")
-        who = _who(r)
-        if who:
-            click.echo(f"      {who}")
-        click.echo(f"      {r.reason}")
-
-
-def _who(r: BoardRow) -> str:
-    """ "Centre-Forward, 24, Bologna, €40m (registry 849520)" """
-    from pipeline.claims import default_clubs
-
-    clubs = default_clubs().clubs
-    club = clubs[r.player_club].name if r.player_club in clubs else r.player_club_name
-    parts = [r.position or "", f"{r.age}" if r.age is not None else "", club or "",
-             f"€{r.market_value_eur / 1e6:g}m" if r.market_value_eur else ""]
-    said = ", ".join(p for p in parts if p)
-    if r.player_ref is None:
-        return said
-    return f"{said} (registry {r.player_ref})" if said else f"registry {r.player_ref}"
-
-
-def board_dict(r: BoardRow) -> dict[str, Any]:
-    row = dict(r.__dict__)
-    for key in ("first_seen", "last_seen", "scored_at"):
-        row[key] = row[key].isoformat()
-    return row
 
 
 # ---------------------------------------------------------------- calibration

@@ -81,6 +81,9 @@ def test_the_board_reads_names_and_says_what_backs_each_rumour(base: list[str]) 
     assert f"→ {first['to_club']} " not in output  # names, not ids
     assert "independent origin" in output and f"id {first['rumour_id']}" in output
     assert first["to_club_name"] == clubs.name(str(first["to_club"]))
+    code, output = voci(*base, "top", "--player", "Mainoo")  # a player the registry knows
+    assert code == 0 and "Kobbie Mainoo (Central Midfield, " in output
+    assert "at Manchester United" in output
 
 
 def test_the_trend_is_the_probability_a_day_and_a_week_before(base: list[str]) -> None:
