@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
 
+T = TypeVar("T")
 DEFAULT_POLL_INTERVAL = dt.timedelta(minutes=10)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -26,12 +28,15 @@ OUTLET_KINDS = ("daily", "specialist", "club_news", "journalist", "club", "broad
 
 
 class SourcesError(Exception):
-    """A sources file that cannot be used. str() is 'FILE:LINE: problem'."""
+    """A sources file that cannot be used. str() is 'FILE:LINE: problem', a line for each
+    problem found (`problems`: every one, in file order; line, problem the first)."""
 
-    def __init__(self, path: str, line: int | None, problem: str) -> None:
+    def __init__(self, path: str, line: int | None, problem: str,
+                 more: tuple[tuple[int | None, str], ...] = ()) -> None:
         self.path, self.line, self.problem = path, line, problem
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {problem}")
+        self.problems = ((line, problem), *more)
+        super().__init__("\n".join(f"{path}:{n}: {p}" if n else f"{path}: {p}"
+                                   for n, p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,29 @@ def parse_sources(text: str, path: str = "sources.yaml") -> Sources:
 
 
 class _Validator:
-    """Walks the node tree; every error names the line of the node at fault."""
+    """Walks the node tree; every error names the line of the node at fault. A problem
+    in one field is noted and the walk goes on (`attempt`), so that one run reports every
+    problem of the file."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.loader = yaml.SafeLoader("")  # only its constructor is used, on scalar nodes
+        self.errors: list[SourcesError] = []
+
+    def attempt(self, fn: Callable[..., T], *args: Any, default: T) -> T:
+        """fn(*args), or `default` with its problem noted."""
+        try:
+            return fn(*args)
+        except SourcesError as e:
+            self.errors.append(e)
+            return default
+
+    def done(self) -> None:
+        """Raise every problem noted, in file order."""
+        if self.errors:
+            found = sorted({(e.line or 0, e.problem) for e in self.errors})
+            raise SourcesError(self.path, found[0][0] or None, found[0][1],
+                               tuple((n or None, p) for n, p in found[1:]))
 
     def fail(self, node: yaml.Node | None, problem: str) -> SourcesError:
         line = node.start_mark.line + 1 if node is not None else None
@@ -127,16 +150,23 @@ class _Validator:
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            if key not in allowed:
+            if key not in allowed:  # noted; the other keys are still read
                 known = ", ".join(sorted(allowed))
-                raise self.fail(key_node, f"{what}: unknown key '{key}' (known: {known})")
-            if key in out:
-                raise self.fail(key_node, f"{what}: key '{key}' given twice")
-            out[key] = (key_node, value_node)
+                self.errors.append(
+                    self.fail(key_node, f"{what}: unknown key '{key}' (known: {known})"))
+            elif key in out:
+                self.errors.append(self.fail(key_node, f"{what}: key '{key}' given twice"))
+            else:
+                out[key] = (key_node, value_node)
         missing = sorted(required - out.keys())
         if missing:
             raise self.fail(node, f"{what}: missing {', '.join(repr(m) for m in missing)}")
         return out
+
+    def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        """A list's nodes; none, with the problem noted, when it is not a list."""
+        empty: list[yaml.Node] = []
+        return self.attempt(self.sequence, node, what, default=empty)
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
@@ -206,13 +236,17 @@ class _Validator:
             raise self.fail(None, "the file is empty: it needs an 'outlets' list")
         top = self.mapping(root, "the file", {"outlets", "journalists"}, {"outlets"})
         seen: dict[str, str] = {}  # id -> what first used it
-        outlets = tuple(self.outlet(n, seen) for n in self.sequence(top["outlets"][1], "outlets"))
-        if not outlets:
+        nodes = self.items(top["outlets"][1], "outlets")
+        outlets = tuple(o for n in nodes
+                        if (o := self.attempt(self.outlet, n, seen, default=None)) is not None)
+        if not nodes and not self.errors:
             raise self.fail(top["outlets"][1], "outlets: the list is empty")
         journalists: tuple[Journalist, ...] = ()
         if "journalists" in top:
-            nodes = self.sequence(top["journalists"][1], "journalists")
-            journalists = tuple(self.journalist(n, seen) for n in nodes)
+            nodes = self.items(top["journalists"][1], "journalists")
+            journalists = tuple(j for n in nodes if (
+                j := self.attempt(self.journalist, n, seen, default=None)) is not None)
+        self.done()
         return Sources(self.path, outlets, journalists)
 
     def claim_id(self, fields: dict, seen: dict[str, str], what: str) -> str:
@@ -231,38 +265,48 @@ class _Validator:
         what = f"outlet '{ident}'"
         default_interval = DEFAULT_POLL_INTERVAL
         if "poll_interval" in fields:
-            default_interval = self.duration(fields["poll_interval"][1], what)
-        feed_nodes = self.sequence(fields["feeds"][1], f"{what} feeds")
-        if not feed_nodes:
-            raise self.fail(fields["feeds"][1], f"{what} has no feeds")
-        feeds = tuple(self.feed(n, what, default_interval) for n in feed_nodes)
+            default_interval = self.attempt(self.duration, fields["poll_interval"][1], what,
+                                            default=DEFAULT_POLL_INTERVAL)
+        feed_nodes = self.items(fields["feeds"][1], f"{what} feeds")
+        if not feed_nodes and isinstance(fields["feeds"][1], yaml.SequenceNode):
+            self.errors.append(self.fail(fields["feeds"][1], f"{what} has no feeds"))
+        read = [(n, f) for n in feed_nodes
+                if (f := self.attempt(self.feed, n, what, default_interval, default=None))]
+        feeds = tuple(f for _, f in read)
         urls = [f.url for f in feeds]
-        for n, f in zip(feed_nodes, feeds, strict=True):
+        for n, f in read:
             if urls.count(f.url) > 1:
-                raise self.fail(n, f"{what}: feed {f.url} listed twice")
+                self.errors.append(self.fail(n, f"{what}: feed {f.url} listed twice"))
         domains: tuple[str, ...]
         if "domains" in fields:
-            dnodes = self.sequence(fields["domains"][1], f"{what} domains")
-            domains = tuple(self.domain(n, f"{what} domains") for n in dnodes)
+            dnodes = self.items(fields["domains"][1], f"{what} domains")
+            domains = tuple(d for n in dnodes
+                            if (d := self.attempt(self.domain, n, f"{what} domains",
+                                                  default="")))
         else:
             hosts = (urlsplit(f.url).hostname or "" for f in feeds)
             domains = tuple(dict.fromkeys(_strip_www(h) for h in hosts))
         kind = None
         if "kind" in fields:
-            kind = self.text(fields["kind"][1], f"{what} kind")
-            if kind not in OUTLET_KINDS:
-                raise self.fail(fields["kind"][1],
-                                f"{what}: kind '{kind}' is not one of {', '.join(OUTLET_KINDS)}")
+            kind = self.attempt(self.kind, fields["kind"][1], what, default=None)
         return Outlet(
             id=ident,
-            name=self.text(fields["name"][1], f"{what} name"),
-            reliability=self.reliability(fields["reliability"][1], what),
+            name=self.attempt(self.text, fields["name"][1], f"{what} name", default=ident),
+            reliability=self.attempt(self.reliability, fields["reliability"][1], what,
+                                     default=0.5),
             feeds=feeds,
-            aliases=self.aliases(fields, what),
+            aliases=self.attempt(self.aliases, fields, what, default=()),
             domains=domains,
             kind=kind,
-            club=self.ident(fields["club"][1], f"{what} club") if "club" in fields else None,
+            club=self.attempt(self.ident, fields["club"][1], f"{what} club", default=None)
+            if "club" in fields else None,
         )
+
+    def kind(self, node: yaml.Node, what: str) -> str:
+        kind = self.text(node, f"{what} kind")
+        if kind not in OUTLET_KINDS:
+            raise self.fail(node, f"{what}: kind '{kind}' is not one of {', '.join(OUTLET_KINDS)}")
+        return kind
 
     def feed(self, node: yaml.Node, what: str, default_interval: dt.timedelta) -> Feed:
         if isinstance(node, yaml.ScalarNode):
@@ -280,9 +324,10 @@ class _Validator:
         what = f"journalist '{ident}'"
         return Journalist(
             id=ident,
-            name=self.text(fields["name"][1], f"{what} name"),
-            reliability=self.reliability(fields["reliability"][1], what),
-            aliases=self.aliases(fields, what),
+            name=self.attempt(self.text, fields["name"][1], f"{what} name", default=ident),
+            reliability=self.attempt(self.reliability, fields["reliability"][1], what,
+                                     default=0.5),
+            aliases=self.attempt(self.aliases, fields, what, default=()),
         )
 
 

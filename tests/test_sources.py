@@ -115,3 +115,56 @@ def test_poll_intervals_per_outlet_and_feed() -> None:
     assert [f.poll_interval for f in outlet.feeds] == [dt.timedelta(minutes=30),
                                                        dt.timedelta(hours=2)]
     assert "poll_interval" in refused(text.replace("30m", "5s")).problem
+
+
+def test_every_problem_of_a_file_is_reported_at_once() -> None:
+    broken = """outlets:
+  - id: uno
+    name: Uno
+    reliability: 1.5
+    feeds: [ftp://uno.example/rss]
+    colour: blue
+  - id: due
+    name: Due
+    reliability: 0.5
+    feeds: [https://due.example/rss]
+    kind: tabloid
+  - id: uno
+    name: Uno again
+    reliability: 0.4
+    feeds: [https://tre.example/rss]
+journalists:
+  - id: romano
+    name: Fabrizio Romano
+    reliability: nope
+"""
+    with pytest.raises(SourcesError) as e:
+        parse_sources(broken, "s.yaml")
+    lines = str(e.value).splitlines()
+    assert lines == [
+        "s.yaml:4: outlet 'uno': reliability 1.5 is outside (0, 1)",
+        "s.yaml:5: outlet 'uno' feed: 'ftp://uno.example/rss' is not an http(s) URL",
+        "s.yaml:6: outlet: unknown key 'colour' (known: aliases, club, domains, feeds, id, "
+        "kind, name, poll_interval, reliability)",
+        "s.yaml:11: outlet 'due': kind 'tabloid' is not one of daily, specialist, club_news, "
+        "journalist, club, broadcaster, general",
+        "s.yaml:12: duplicate id 'uno' (already used by an outlet on line 2)",
+        "s.yaml:19: journalist 'romano': reliability must be a number, not 'nope'",
+    ]
+    assert (e.value.line, e.value.problem) == (4, "outlet 'uno': reliability 1.5 is outside (0, 1)")
+    assert len(e.value.problems) == 6
+
+
+def test_sources_check_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    path = tmp_path / "s.yaml"
+    path.write_text("outlets:\n  - id: Uno\n    name: Uno\n    reliability: 2\n"
+                    "    feeds: [https://uno.example/rss]\n  - id: due\n    name: Due\n"
+                    "    reliability: 0.5\n    feeds: []\n")
+    result = CliRunner().invoke(cli, ["--sources", str(path), "sources", "check"])
+    assert result.exit_code == 2
+    assert f"{path}:2: an outlet id 'Uno' must be lowercase" in result.output
+    assert f"{path}:9: outlet 'due' has no feeds" in result.output
