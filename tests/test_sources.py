@@ -168,3 +168,15 @@ def test_sources_check_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{path}:2: an outlet id 'Uno' must be lowercase" in result.output
     assert f"{path}:9: outlet 'due' has no feeds" in result.output
+
+
+def test_shipped_sources_cover_the_regional_dailies_rai_and_a_club_of_its_own() -> None:
+    from pipeline.claims import default_clubs
+    from pipeline.scoring import RELIABLE
+
+    sources = load_sources(ROOT / "sources.yaml")
+    assert {"lastampa", "ilmessaggero", "ilmattino", "raisport"} <= {o.id for o in sources.outlets}
+    clubs = [o for o in sources.outlets if o.kind == "club"]
+    assert clubs, "at least one club's own news"
+    for o in clubs:  # a club's own word settles its deals: it must name a known club
+        assert o.club in default_clubs().clubs and o.reliability >= RELIABLE, o.id
