@@ -142,3 +142,38 @@ def test_the_board_says_who_each_known_player_is(corpus: CorpusServer, sqlite_ur
     assert all(r.player_ref is None or r.position for r in board.values())
     assert any(inferred for _, _, inferred, _ in evidence)  # some from_club came from it
     assert all(ref is not None for _, _, inferred, ref in evidence if inferred)
+
+
+def test_datasette_serves_a_store_with_the_canned_queries_and_the_board_sorted(
+        corpus: CorpusServer, tmp_path: Path, fetch_config: FetchConfig) -> None:
+    """db/datasette.yaml on a real backfilled store, through Datasette itself: every
+    query of db/queries/ is a canned query with the same SQL, and answers; the board
+    opens most credible first."""
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    meta = yaml.safe_load((ROOT / "db" / "datasette.yaml").read_text())
+    queries = meta["databases"]["voci"]["queries"]
+    assert {name: q["sql"] for name, q in queries.items()} == {
+        q.stem: q.read_text() for q in QUERIES}
+    db = tmp_path / "voci.db"
+    backfilled(f"sqlite:///{db}", corpus, fetch_config).close()
+
+    async def browse() -> dict[str, Any]:
+        ds = Datasette([str(db)], metadata=meta)
+        out = {}
+        for name in queries:
+            response = await ds.client.get(f"/voci/{name}.json?_shape=objects&"
+                                           "week_start=2026-11-18+00:00:00")
+            assert response.status_code == 200, (name, response.text[:300])
+            out[name] = response.json()["rows"]
+        board = await ds.client.get("/voci/rumour_board.json?_shape=objects")
+        out["board"] = board.json()["rows"]
+        return out
+
+    answers = asyncio.run(browse())
+    assert answers["most_credible_today"]
+    probabilities = [r["probability"] for r in answers["board"]]
+    assert probabilities and probabilities == sorted(probabilities, reverse=True)
