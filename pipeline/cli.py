@@ -307,6 +307,49 @@ def claims(settings: Settings, reextract: bool, as_json: bool, limit: int) -> No
                                f"[{c.stage}]{fee}{via}  {article.url}")
 
 
+@cli.command()
+@click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Keep the demo's database in this new file (default: a temporary one, "
+              "removed after).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.pass_obj
+def demo(settings: Settings, db_file: Path | None, limit: int) -> None:
+    """voci end to end on a bundled sample of Italian transfer news, with no network.
+
+    \b
+    Serves the sample's outlets on loopback, fetches their feeds and pages, finds the
+    claims, groups them into rumours, scores them as of the sample's date and shows the
+    board. Your own database and sources are not touched.
+    Example:
+      voci demo
+      voci demo --db-file demo.db && voci --db demo.db show Mainoo
+    """
+    import tempfile
+
+    from pipeline.board import board_lines, trends
+    from pipeline.claims import default_clubs
+    from pipeline.demo import run_demo
+
+    if db_file is not None and db_file.exists():
+        raise ConfigError(f"{db_file} already exists: the demo writes a new database")
+    sources = _sources(settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        where = db_file or Path(tmp) / "demo.db"
+        click.echo("serving a sample of Italian transfer news on 127.0.0.x (no network "
+                   "needed), reading it as voci reads the web ...")
+        shown = run_demo(where, journalists_from=sources, limit=limit)
+    s = shown.summary
+    click.echo(f"{shown.outlets} outlets, {s.count('ok')} feeds read; "
+               f"{s.articles_new} articles stored; scored as of {shown.as_of:%Y-%m-%d %H:%M} UTC")
+    moved = trends(shown.rows, {r: [(t, p) for t, p, _ in h]
+                                for r, h in shown.histories.items()})
+    click.echo("")
+    click.echo("\n".join(board_lines(shown.rows, default_clubs(), moved)))
+    if db_file is not None:
+        click.echo(f"\nthe demo's database: {db_file} (try: voci --db {db_file} show "
+                   f"{shown.rows[0].rumour_id if shown.rows else 'PLAYER'})")
+
+
 @cli.command("eval")
 @click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

@@ -87,3 +87,8 @@ def test_an_installed_wheel_finds_its_sources_and_migrations(tmp_path: Path) -> 
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.rstrip().endswith("journalists: ok")
     assert f"{installed / 'pipeline' / 'sources.yaml'}: " in check.stdout
+    assert "pipeline/_demo/gold.yaml" in names  # voci demo's sample travels with it
+    demo = subprocess.run([sys.executable, "-m", "pipeline", "demo", "--limit", "3"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "articles stored" in demo.stdout and " 1. " in demo.stdout
