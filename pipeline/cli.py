@@ -337,7 +337,7 @@ def demo(settings: Settings, db_file: Path | None, limit: int) -> None:
         where = db_file or Path(tmp) / "demo.db"
         click.echo("serving a sample of Italian transfer news on 127.0.0.x (no network "
                    "needed), reading it as voci reads the web ...")
-        shown = run_demo(where, journalists_from=sources, limit=limit)
+        shown = run_demo(f"sqlite:///{where}", journalists_from=sources, limit=limit)
     s = shown.summary
     click.echo(f"{shown.outlets} outlets, {s.count('ok')} feeds read; "
                f"{s.articles_new} articles stored; scored as of {shown.as_of:%Y-%m-%d %H:%M} UTC")
@@ -348,6 +348,28 @@ def demo(settings: Settings, db_file: Path | None, limit: int) -> None:
     if db_file is not None:
         click.echo(f"\nthe demo's database: {db_file} (try: voci --db {db_file} show "
                    f"{shown.rows[0].rumour_id if shown.rows else 'PLAYER'})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Listen on this address (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.pass_obj
+def web(settings: Settings, host: str, port: int) -> None:
+    """A read-only web board over the store: the board with filters, a page per rumour
+    (evidence, probability over time) and per source (track record).
+
+    \b
+    Example:
+      voci web                      # then open http://127.0.0.1:8080/
+      voci --db postgresql+psycopg://user@host/voci web --host 0.0.0.0
+    """
+    from pipeline.web import create_app, serve
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        click.echo(f"voci web board on http://{host}:{port}/ (Ctrl-C to stop)")
+        serve(create_app(store, sources), host, port)
 
 
 @cli.command("eval")

@@ -43,10 +43,10 @@ class Demo:
     histories: dict[str, list[tuple[dt.datetime, float, str]]]
 
 
-def run_demo(db_file: Path, *, journalists_from: Sources | None = None,
+def run_demo(db_url: str, *, journalists_from: Sources | None = None,
              limit: int = 10) -> Demo:
-    """Serve the sample, fetch it into `db_file` (a new SQLite file), score it as of the
-    sample's date and read the board."""
+    """Serve the sample, fetch it into the store at `db_url` (a new one), score it as of
+    the sample's date and read the board."""
     with CorpusServer(sample_dir()) as server:
         sources = server.sources()
         if journalists_from is not None:  # articles cite real journalists
@@ -54,7 +54,7 @@ def run_demo(db_file: Path, *, journalists_from: Sources | None = None,
         as_of = dt.datetime.fromisoformat(str(server.gold["as_of"])).astimezone(dt.UTC)
         # our own loopback server: no need to wait between requests; every other guard on
         config = FetchConfig(user_agent=USER_AGENT, min_host_delay=0.0)
-        with Store(f"sqlite:///{db_file}") as store, Fetcher(config) as fetcher:
+        with Store(db_url) as store, Fetcher(config) as fetcher:
             summary = fetch_pass(sources, store, fetcher, now=as_of)
             refresh(sources, store, as_of=as_of)
             rows = store.board(limit=limit)

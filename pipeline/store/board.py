@@ -187,6 +187,18 @@ class RumourStore:
             fee_eur=r["fee_eur"], cites=r["cites"], origin=r["origin"],
             independent=bool(r["independent"]), weight=float(r["weight"])) for r in rows]
 
+    def track_record(self, source: str) -> list[tuple[BoardRow, bool]]:
+        """The rumours this outlet or journalist reported, most recent first, each with
+        whether its word counted first-hand (independent) there."""
+        sql = text("SELECT rumour_id, max(CASE WHEN independent THEN 1 ELSE 0 END) AS own "
+                   "FROM rumour_evidence WHERE outlet_id = :s OR origin = :s "
+                   "GROUP BY rumour_id")
+        with self._tx() as s:
+            own = {r: bool(o) for r, o in s.execute(sql, {"s": source})}
+        rows = self.board(rumours=own) if own else []
+        rows.sort(key=lambda r: (r.last_seen, r.rumour_id), reverse=True)
+        return [(r, own[r.rumour_id]) for r in rows]
+
     def source_ids(self) -> set[str]:
         """Every outlet stored and every origin the evidence names."""
         with self._tx() as s:
