@@ -8,7 +8,6 @@ is kept), 130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM (what was stored is kep
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -26,10 +25,10 @@ import click
 from pipeline import __version__
 from pipeline.settings import ENV_PREFIX, Settings
 from pipeline.sources import Sources, SourcesError, load_sources
-from pipeline.store import Store, StoreError
 
 if TYPE_CHECKING:
     from pipeline.fetch import Fetcher
+    from pipeline.store import Store
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORAGE = 1, 2, 3
 
@@ -137,6 +136,7 @@ def _store(settings: Settings, *, migrate: bool = True) -> Store:
     """The store, with the player registry it holds (its last import) made the one claims
     are read with."""
     from pipeline.registry import load_active
+    from pipeline.store import Store, StoreError
 
     try:
         store = Store(settings.db_url, migrate=migrate)
@@ -466,7 +466,7 @@ class _Filters:
     window: str | None
 
 
-def _resolve_filters(sources: Sources, store: Store, club: str | None, player: str | None,
+def _resolve_filters(settings: Settings, store: Store, club: str | None, player: str | None,
                      source: str | None, window: str | None) -> _Filters:
     """The filters as ids, or a usage error (exit 2) naming what was not understood."""
     from pipeline.board import BoardQueryError, club_id, player_ids, source_id, window_id
@@ -476,7 +476,7 @@ def _resolve_filters(sources: Sources, store: Store, club: str | None, player: s
         return _Filters(
             club_id(club, default_clubs()) if club else None,
             tuple(player_ids(player, store.players())) if player else (),
-            source_id(source, sources, store.source_ids()) if source else None,
+            source_id(source, _sources(settings), store.source_ids()) if source else None,
             window_id(window) if window else None)
     except BoardQueryError as e:
         raise click.UsageError(str(e)) from None
@@ -504,9 +504,8 @@ def top(settings: Settings, limit: int, club: str | None, player: str | None,
     from pipeline.board import board_lines, board_record, trends
     from pipeline.claims import default_clubs
 
-    sources = _sources(settings)
     with _store(settings) as store:
-        f = _resolve_filters(sources, store, club, player, source, window)
+        f = _resolve_filters(settings, store, club, player, source, window)
         rows = store.board(limit=limit, club=f.club, players=f.players, source=f.source,
                            window=f.window)
         history = store.histories([r.rumour_id for r in rows])
@@ -590,9 +589,8 @@ def export(settings: Settings, what: str, fmt: str, output: Path | None, limit: 
     from pipeline.board import board_record, evidence_record, trends
     from pipeline.claims import default_clubs
 
-    sources = _sources(settings)
     with _store(settings) as store:
-        f = _resolve_filters(sources, store, club, player, source, window)
+        f = _resolve_filters(settings, store, club, player, source, window)
         rows = store.board(limit=limit, club=f.club, players=f.players, source=f.source,
                            window=f.window)
         ids = [r.rumour_id for r in rows]
@@ -621,21 +619,22 @@ def export(settings: Settings, what: str, fmt: str, output: Path | None, limit: 
 
 
 @cli.command()
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("calibration.png"), show_default=True,
-              help="Where to write the reliability diagram (PNG).")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the reliability diagram here (PNG; needs voci[plot]).")
 @click.pass_obj
-def calibrate(settings: Settings, plot: Path) -> None:
+def calibrate(settings: Settings, plot: Path | None) -> None:
     """What resolved rumours taught: each source's reliability, and how good scores were.
 
     \b
     Prints every source's prior and posterior reliability with its counts of rumours
-    that came true or not, the Brier score and log loss of the scores given before each
-    rumour was resolved, and writes a reliability diagram.
+    that came true or not, and the Brier score and log loss of the scores given before
+    each rumour was resolved (the stored score history); with --plot, a reliability
+    diagram with each bin's count and 95 % interval. Exit code 1 when there is nothing
+    to plot. `voci backtest` replays the days for the same figures on any range.
     Example:
       voci calibrate --plot calibration.png
     """
-    from pipeline.cli_output import print_calibration, write_reliability_diagram
+    from pipeline.cli_output import print_calibration
     from pipeline.learning import Outcome, posteriors
     from pipeline.refresh import reliability_priors
     from pipeline.scoring import UNKNOWN_RELIABILITY
@@ -650,9 +649,139 @@ def calibrate(settings: Settings, plot: Path) -> None:
     final = {r: status == "confirmed" for r, status, _ in resolved}
     pairs = [(p, final[r]) for r, _, p, status in history if r in final and status == "open"]
     print_calibration(learned, pairs)
-    if pairs:
-        write_reliability_diagram(pairs, plot)
-        click.echo(f"reliability diagram: {plot}")
+    if plot is not None:
+        if not pairs:
+            click.echo(f"nothing to plot, {plot} not written: no resolved rumour has a "
+                       "score given while it was open. Import real outcomes (`voci outcomes "
+                       "import`) and run `voci backtest --plot`, or replay the days with "
+                       "`voci score --since`.", err=True)
+            sys.exit(EXIT_FAILED)
+        _plot(pairs, plot)
+
+
+def _plot(pairs: list[tuple[float, bool]], path: Path, title: str = "") -> None:
+    from pipeline.cli_output import write_reliability_diagram
+
+    try:
+        write_reliability_diagram(pairs, path, title=title)
+    except ModuleNotFoundError as exc:
+        raise ConfigError(f"the reliability diagram needs matplotlib ({exc}): "
+                          "pip install 'voci[plot]'") from None
+    click.echo(f"reliability diagram: {path}")
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="First day scored (default: the first stored article's).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Day after the last one scored (default: the day after the last "
+                   "stored article).")
+@click.option("--labels-as-of", "labels_as_of", type=click.DateTime(_TIME_FORMATS),
+              default=None, help="Take each rumour's outcome as known then (default: the "
+              "later of --until and the end of the imported outcomes).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the reliability diagram here (PNG; needs voci[plot]).")
+@click.pass_obj
+def backtest(settings: Settings, since: dt.datetime | None, until: dt.datetime | None,
+             labels_as_of: dt.datetime | None, as_json: bool, plot: Path | None) -> None:
+    """Replay history day by day and measure the scores against what happened.
+
+    \b
+    Every rumour is scored as of each day (as a refresh then would have, knowing only
+    what was published and resolved by that day) until it resolved, and each score is
+    compared with the rumour's outcome: confirmed (an announcement or an imported
+    transfer record) or not (collapsed, expired). Prints Brier, log loss, AUC, the base
+    rate and a calibration table; nothing is written to the store. Exit code 1 when no
+    resolved rumour was scored in the range.
+    Example:
+      voci outcomes import ./transfermarkt-datasets/ && voci backtest --json
+      voci backtest --since 2024-06-01 --until 2024-09-02 --plot backtest.png
+    """
+    from pipeline.backtest import backtest as run_backtest
+    from pipeline.backtest import calibration_lines, default_range
+
+    sources = _sources(settings)
+    with _store(settings) as store:
+        first, last = default_range(store)
+        start, end = _aware(since) or first, _aware(until) or last
+        if start is None or end is None:
+            raise click.UsageError("no stored article: give --since and --until, or "
+                                   "backfill first")
+        report = run_backtest(sources, store, since=start, until=end,
+                              label_at=_aware(labels_as_of))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for line in calibration_lines(report):
+            click.echo(line)
+    if not report.predictions:
+        if plot is not None:
+            click.echo(f"nothing to plot, {plot} not written", err=True)
+        sys.exit(EXIT_FAILED)
+    if plot is not None:
+        _plot(report.pairs, plot, title=f"backtest {start:%Y-%m-%d} .. {end:%Y-%m-%d}")
+
+
+@cli.group()
+def outcomes() -> None:
+    """Real outcomes: completed transfers that resolve rumours."""
+
+
+@outcomes.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--covers-until", "covers_until", type=click.DateTime(["%Y-%m-%d"]),
+              default=None, help="The day the table records every move until (default: "
+              "the day it was taken, from its dates).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def outcomes_import(settings: Settings, sources: tuple[str, ...],
+                    covers_until: dt.datetime | None, as_json: bool) -> None:
+    """Import completed transfers (transfermarkt-datasets' transfers table) as outcomes.
+
+    \b
+    SOURCES are folders, files or http(s) URLs of the data set's CSV files (transfers,
+    and players and clubs to name them), plain or gzipped, full or reduced schema. A
+    rumour is confirmed when the player joined that club in that window (loans
+    included), collapsed when the window closed with him elsewhere or staying (inside
+    the period the table covers), left open otherwise; the reason says which record.
+    The rumours of the windows that changed are rescored at the next refresh (`voci
+    score`). Importing the same table again changes nothing.
+    Example:
+      voci outcomes import ./transfermarkt-datasets/
+      voci outcomes import https://example.org/data/transfers.csv.gz
+    """
+    from pipeline.outcomes import import_outcomes, parse_outcome_files
+    from pipeline.registry import DatasetError
+    from pipeline.registry.imports import read_files
+
+    try:
+        tables = parse_outcome_files(read_files(list(sources)))
+    except DatasetError as exc:
+        raise ConfigError(str(exc)) from None
+    with _store(settings) as store:
+        report, due = import_outcomes(
+            store, tables, source=" ".join(sources), at=dt.datetime.now(dt.UTC),
+            covers_until=covers_until.date() if covers_until else None)
+    covers = [f"{a} .. {b}" for a, b in report.covers]
+    if as_json:
+        click.echo(json.dumps({
+            "source": report.source, "players": report.players, "transfers": report.transfers,
+            "players_added": report.players_added, "players_changed": report.players_changed,
+            "transfers_added": report.transfers_added,
+            "transfers_changed": report.transfers_changed, "covers": covers,
+            "rumours_due": due}, indent=2))
+        return
+    click.echo(f"players: {report.players:,} read, {report.players_added:,} added, "
+               f"{report.players_changed:,} changed")
+    click.echo(f"transfers: {report.transfers:,} read, {report.transfers_added:,} added, "
+               f"{report.transfers_changed:,} changed")
+    click.echo(f"records every move of {', '.join(covers)}" if covers else
+               "records no whole period: its moves confirm rumours, none collapses")
+    if not report.changed:
+        click.echo("nothing changed: these outcomes were already imported")
+    else:
+        click.echo(f"{due:,} rumours to rescore: run `voci score`")
 
 
 @cli.command()
@@ -683,6 +812,7 @@ def worker(settings: Settings, concurrency: int, once: bool) -> None:
     if not once:
         connected.run_worker(queues=[workers.QUEUE], concurrency=concurrency)
         return
+    import asyncio
 
     async def one_cycle() -> None:
         async with connected.open_async():
@@ -804,6 +934,8 @@ def run(settings: Settings, tick: float, host_delay: float | None, timeout: floa
         logger.addHandler(handler)
         logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
         logger.propagate = False
+    from pipeline.store import StoreError
+
     options = DaemonOptions(tick=dt.timedelta(seconds=tick), max_cycles=max_cycles)
     try:
         result = serve(sources, settings.db_url, fetch, options=options)

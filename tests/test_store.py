@@ -256,3 +256,14 @@ def test_the_store_answers_for_its_schema_without_sqlalchemy_outside(db_url: str
         with psycopg.connect(store.conninfo()) as conn:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         assert row == (head_revision(),)
+
+
+def test_the_head_read_off_the_migration_files_is_alembics() -> None:
+    """Opening a store reads the newest migration off the files (fast); alembic agrees."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from pipeline.store.engine import alembic_config, head_revision
+
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    assert head_revision() == script.get_current_head()

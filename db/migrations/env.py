@@ -11,7 +11,8 @@ import os
 
 from alembic import context
 
-from pipeline.store.engine import DEFAULT_DB_URL, make_engine
+from pipeline.settings import DEFAULT_DB_URL
+from pipeline.store.engine import make_engine
 from pipeline.store.tables import Base
 
 config = context.config

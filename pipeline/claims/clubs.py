@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -124,10 +124,13 @@ class ClubIndex:
             self._by_key[key(club.name)] = cid
         for cid in self.clubs:
             self._by_key.setdefault(cid, cid)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """Every form, longest first, as one pattern: built when text is first searched
+        (reading clubs by name needs none of it)."""
         forms = sorted(self._forms, key=len, reverse=True)
-        self._pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)"
-        )
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
 
     def _add(self, form: str, kind: str, cid: str, *, exclusive: bool) -> None:
         folded = fold(form)
@@ -249,8 +252,8 @@ def find_clubs(
 
 
 def load_clubs(path: Path | str = DATA) -> ClubIndex:
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    with open(path, encoding="utf-8") as fh:  # libyaml's parser where PyYAML has it: 10x
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict) or not isinstance(data.get("clubs"), list):
         raise ClubDataError(f"{path}: expected a mapping with a 'clubs' list")
     return ClubIndex(data["clubs"], data.get("cities"))

@@ -4,9 +4,9 @@ Everything outside this package talks to the database through `Store`'s methods 
 frozen values (pipeline.model) back; nothing else imports SQLAlchemy.
 """
 
+from pipeline.settings import DEFAULT_DB_URL
 from pipeline.store.board import EvidenceItem, PlayerRecord, RumourRecord, ScoreRecord
 from pipeline.store.engine import (
-    DEFAULT_DB_URL,
     StoreError,
     current_revision,
     head_revision,

@@ -10,22 +10,22 @@ can back it up first).
 from __future__ import annotations
 
 import fcntl
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 import pipeline
 
-DEFAULT_DB_URL = "sqlite:///voci.db"
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -105,13 +105,34 @@ def migrations_dir() -> Path:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # alembic only to migrate: every command starts faster
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|None)",
+                       re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest migration: read off the migration files (each names its revision and the
+    one it follows); alembic itself decides when they do not make one line."""
+    revisions: set[str] = set()
+    follows: set[str] = set()
+    for path in (migrations_dir() / "versions").glob("*.py"):
+        for kind, double, single in _REVISION.findall(path.read_text(encoding="utf-8")):
+            name = double or single
+            if name:
+                (revisions if kind == "revision" else follows).add(name)
+    heads = revisions - follows
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
     head = script.get_current_head()
     assert head is not None, "the migrations have no head"
@@ -119,11 +140,16 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (alembic's version table), None when it has none."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
