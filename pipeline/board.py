@@ -267,3 +267,46 @@ def show_lines(r: BoardRow, evidence: Sequence[EvidenceItem],
     if not history:
         out.append("    (no history yet)")
     return out
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a pass found: claims and rumours new, and the rumours whose score moved."""
+    claims_new: int
+    rumours_new: list[str]
+    moved: list[tuple[str, float, float, str]]  # rumour, before, now, status
+    rumours: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"claims_new": self.claims_new, "rumours_new": len(self.rumours_new),
+                "rumours": self.rumours,
+                "moved": [{"rumour_id": r, "before": b, "now": p, "status": st}
+                          for r, b, p, st in self.moved]}
+
+
+MOVE = 0.05  # a score that moved by five points or more, or changed status, is news
+
+
+def findings(before: tuple[int, Mapping[str, tuple[float, str]]],
+             after: tuple[int, Mapping[str, tuple[float, str]]]) -> Findings:
+    """Compare the store's standing (claims stored, each rumour's probability and status)
+    before and after a pass: new rumours, and those that moved by MOVE or changed status,
+    biggest moves first."""
+    (claims_then, then), (claims_now, now) = before, after
+    new = sorted(set(now) - set(then), key=lambda r: -now[r][0])
+    moved = [(r, then[r][0], p, st) for r, (p, st) in now.items() if r in then
+             and (abs(p - then[r][0]) >= MOVE or st != then[r][1])]
+    moved.sort(key=lambda m: (-abs(m[2] - m[1]), m[0]))
+    return Findings(claims_now - claims_then, new, moved, len(now))
+
+
+def findings_lines(f: Findings, limit: int = 10) -> list[str]:
+    out = [f"claims: {f.claims_new} new; rumours: {len(f.rumours_new)} new, "
+           f"{len(f.moved)} moved, {f.rumours} scored in all"]
+    for r, was, p, status in f.moved[:limit]:
+        change = f"{was:.0%} -> {p:.0%}"
+        out.append(f"  moved  {r}: {change}" + ("" if status == "open" else f" [{status}]"))
+    more = len(f.moved) - limit
+    if more > 0:
+        out.append(f"  ... and {more} more (voci top, voci show RUMOUR-ID)")
+    return out

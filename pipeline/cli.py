@@ -210,6 +210,7 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
       voci backfill --since 2026-10-01 --until 2026-11-01
       voci backfill --since 2026-10-01 --no-sitemaps --warc CC-NEWS-20261001.warc.gz
     """
+    from pipeline.board import findings, findings_lines
     from pipeline.cli_output import (
         HistoryBars,
         PassProgress,
@@ -236,6 +237,7 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
     with _store(settings) as store, Fetcher(fetch) as fetcher, _stop_on_signals(
         fetcher
     ) as signalled:
+        before = store.standing()
         with PassProgress() as progress:
             summary = fetch_pass(sources, store, fetcher, now=now, progress=progress,
                                  clock=lambda: dt.datetime.now(dt.UTC))
@@ -254,15 +256,18 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
                        "twice).", err=True)
             sys.exit(128 + _SIGNALS[signalled[0]])
         _refresh(sources, store, _aware(as_of) or now)
+        found = findings(before, store.standing())
     if as_json:
         out = summary_dict(summary)
         if history is not None:
             out["history"] = history_dict(history)
+        out["found"] = found.as_dict()
         click.echo(json.dumps(out, indent=2))
     else:
         print_summary(summary)
         if history is not None:
             print_history(history)
+        click.echo("\n".join(findings_lines(found)))
     # Either source of articles working is a run that worked.
     sys.exit(min(summary.exit_code, history.exit_code) if history else summary.exit_code)
 

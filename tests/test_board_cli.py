@@ -194,3 +194,28 @@ def test_sources_and_windows_are_read_as_written() -> None:
     assert window_id("now", now=dt.datetime(2026, 12, 5, tzinfo=dt.UTC)) == "2027-01"
     with pytest.raises(BoardQueryError, match="unknown window"):
         window_id("next spring")
+
+
+def test_backfill_says_what_it_found_and_which_rumours_moved(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'voci.db'}"
+    with CorpusServer(CORPORA / "dev-a") as corpus:
+        sources = tmp_path / "corpus.yaml"
+        sources.write_text(corpus.sources_yaml())
+        base = ["--sources", str(sources), "--db", db, "backfill", "--host-delay", "0"]
+        code, first = voci(*base, "--as-of", "2026-11-20T08:00:00")
+        assert code == 0, first
+        code, again = voci(*base, "--as-of", "2026-11-25T08:00:00", "--json")
+        assert code == 0, again
+    with sqlite3.connect(tmp_path / "voci.db") as con:
+        (claims,) = con.execute("SELECT count(*) FROM claims").fetchone()
+        (rumours,) = con.execute("SELECT count(*) FROM scores").fetchone()
+    assert f"claims: {claims} new; rumours: " in first
+    assert f"{rumours} scored in all" in first
+    found = json.loads(again)["found"]
+    assert found["claims_new"] == 0 and found["rumours_new"] == 0  # nothing new fetched
+    assert found["moved"], "five days later the same articles weigh differently"
+    for m in found["moved"]:  # each really moved by five points or changed status
+        assert abs(m["now"] - m["before"]) >= 0.05 or m["status"] != "open"
+    board = {r["rumour_id"]: r["probability"] for r in rows(
+        ["--sources", str(sources), "--db", db])}
+    assert all(board[m["rumour_id"]] == m["now"] for m in found["moved"])

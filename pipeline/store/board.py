@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from pipeline.model import BoardRow, Claim, StoredClaim
@@ -198,6 +198,15 @@ class RumourStore:
         rows = self.board(rumours=own) if own else []
         rows.sort(key=lambda r: (r.last_seen, r.rumour_id), reverse=True)
         return [(r, own[r.rumour_id]) for r in rows]
+
+    def standing(self) -> tuple[int, dict[str, tuple[float, str]]]:
+        """How many claims are stored, and every scored rumour's probability and status:
+        what a backfill compares before and after to say what it found."""
+        with self._tx() as s:
+            claims = s.scalar(select(func.count()).select_from(ClaimRow)) or 0
+            scores = {r: (p, st) for r, p, st in s.execute(
+                select(ScoreRow.rumour_id, ScoreRow.probability, ScoreRow.status))}
+        return claims, scores
 
     def source_ids(self) -> set[str]:
         """Every outlet stored and every origin the evidence names."""
