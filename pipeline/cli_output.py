@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.text import Text
 
 from pipeline.history import HistoryProgress, HistorySummary
-from pipeline.learning import Posterior, brier, log_loss, reliability_bins
+from pipeline.learning import Posterior, brier, log_loss, reliability_bins, wilson
 from pipeline.run import FeedReport, PassSummary
 from pipeline.run import Progress as PassProgressBase
 
@@ -122,26 +122,45 @@ def print_calibration(learned: Mapping[str, Posterior],
     click.echo(f"log_loss: {log_loss(pairs):.4f}")
 
 
-def write_reliability_diagram(pairs: Sequence[tuple[float, bool]], path: Path) -> None:
-    """Predicted probability against observed frequency, with the count of each bin."""
+def write_reliability_diagram(pairs: Sequence[tuple[float, bool]], path: Path,
+                              title: str = "") -> None:
+    """Predicted probability against the share that happened, per bin, with each bin's
+    95 % Wilson interval, and below it a histogram of how many predictions each bin
+    holds (a point of three predictions is not one of three hundred). Needs matplotlib
+    (voci[plot]): ModuleNotFoundError without it."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no screen
     import matplotlib.pyplot as plt
 
     bins = reliability_bins(pairs)
-    fig, ax = plt.subplots(figsize=(5.5, 5.5), dpi=100)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
-    ax.plot([b.mean_predicted for b in bins], [b.observed for b in bins], marker="o",
-            label="voci")
+    fig, (ax, hist) = plt.subplots(2, 1, figsize=(6.4, 7.2), dpi=100, sharex=True,
+                                   gridspec_kw={"height_ratios": [3, 1], "hspace": 0.08})
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
+            label="perfect calibration")
+    xs = [b.mean_predicted for b in bins]
+    ys = [b.observed for b in bins]
+    bands = [wilson(round(b.observed * b.count), b.count) for b in bins]
+    ax.errorbar(xs, ys, yerr=[[y - lo for y, (lo, _) in zip(ys, bands, strict=True)],
+                              [hi - y for y, (_, hi) in zip(ys, bands, strict=True)]],
+                fmt="o", color="tab:blue", ecolor="tab:blue", elinewidth=1, capsize=3,
+                markersize=6,
+                label="voci (95 % interval)")
+    ax.set(xlim=(0, 1), ylim=(-0.02, 1.02), ylabel="share that happened")
+    ax.set_title(title or f"Reliability diagram: {len(pairs)} predictions", fontsize=11)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.grid(alpha=0.3)
+    width = 1 / 10
+    hist.bar([b.low + width / 2 for b in bins], [b.count for b in bins], width=width * 0.9,
+             color="tab:blue", alpha=0.6)
     for b in bins:
-        ax.annotate(f"n={b.count}", (b.mean_predicted, b.observed),
-                    textcoords="offset points", xytext=(4, -12), fontsize=8)
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted probability",
-           ylabel="share that happened",
-           title=f"Reliability diagram ({len(pairs)} predictions)")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+        hist.annotate(str(b.count), (b.low + width / 2, b.count), ha="center",
+                      va="bottom", fontsize=8)
+    hist.set(xlim=(0, 1), xlabel="predicted probability", ylabel="predictions")
+    hist.set_ylim(0, max(b.count for b in bins) * 1.25 if bins else 1)
+    hist.set_xticks([i / 10 for i in range(11)])
+    hist.grid(alpha=0.3, axis="y")
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.94, bottom=0.08)
     fig.savefig(path)
     plt.close(fig)
 

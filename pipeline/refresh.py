@@ -492,20 +492,26 @@ def reliability_priors(sources: Sources, store: Store) -> dict[str, float]:
 
 
 def _facts(store: Store, ids: Collection[str]) -> dict[str, RumourFacts]:
+    from pipeline.outcomes import resolutions
+
     rumours = store.rumours_by_id(ids)
     claims = {c.claim_id: c for c in store.claims_by_id(
         [c for r in rumours for c in r.claim_ids])}
+    resolved = resolutions(store, rumours, claims)  # what real transfer records say
     return {r.id: RumourFacts(r.id, r.player_id, r.window,
-                              tuple(_report(claims[c]) for c in r.claim_ids if c in claims))
+                              tuple(_report(claims[c]) for c in r.claim_ids if c in claims),
+                              resolved.get(r.id))
             for r in rumours}
 
 
 def _due(facts: RumourFacts, as_of: dt.datetime) -> dt.datetime | None:
     """When time alone changes this score (its evidence weights too, even once it is
     settled), or its outcome under the priors: a report dated later than `as_of` comes
-    in; and while its window is open, the next day of decay or the window's close,
-    whichever is first."""
+    in, or a transfer record's day; and while its window is open, the next day of decay
+    or the window's close, whichever is first."""
     later = [r.published_at for r in facts.reports if r.published_at > as_of]
+    if facts.resolution is not None and facts.resolution.at > as_of:
+        later.append(facts.resolution.at)
     due = min(later, default=None)
     closes = window_closes(facts.window)
     if as_of < closes:

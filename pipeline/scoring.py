@@ -18,11 +18,14 @@ The model (docs/scoring.md gives the reasoning) works in log-odds:
   (`decay_clock`).
 * Denials subtract; collapses subtract more, and discount the support reported before
   them; support reported after the latest collapse counts in full, so a rumour revives.
-* An official announcement (the club's own site, or "ufficiale" from a reliable origin)
-  resolves the rumour as confirmed; a player who officially joins a club collapses his
-  other open rumours of that window; a window that closes unconfirmed expires them (at
-  the end of its last day in Rome: `pipeline.rumours.window_closes`, from Serie A's real
-  dates in pipeline/rumours/data/windows.yaml).
+* An official announcement (the club's own site, "ufficiale" from a reliable origin, or
+  from independent origins together worth one) resolves the rumour as confirmed; so does
+  a real transfer record (`Resolution`, from `voci outcomes import`), which also
+  collapses a rumour whose window closed with the player elsewhere; a player who
+  officially joins a club collapses his other open rumours of that window; a window
+  that closes unconfirmed expires them (at the end of its last day in Rome:
+  `pipeline.rumours.window_closes`, from Serie A's real dates in
+  pipeline/rumours/data/windows.yaml).
 
 Everything is a function of the evidence and `as_of` only: sums and maxima over sets,
 ties broken by content, never by arrival order.
@@ -33,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.windows import window_closes
@@ -62,6 +65,17 @@ HEDGED_FACTOR = 0.6  # "sarebbe", "avrebbe": the outlet does not vouch for it
 REPEAT_BONUS = 0.25  # the 2nd own report adds 25 % of the 1st, the 3rd 12.5 %, …
 # Support reported before the latest denial/collapse keeps this share of its weight.
 DISCOUNT_AFTER = {"denied": 0.6, "collapsed": 0.25}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a real transfer record says of a rumour (pipeline.outcomes): from `at` on,
+    the move happened (confirmed) or did not (collapsed: the window closed with the
+    player elsewhere or staying). `record` says which record, for the reason."""
+
+    status: str  # confirmed | collapsed
+    at: dt.datetime
+    record: str
 
 
 @dataclass(frozen=True)
@@ -179,12 +193,13 @@ def _cited(r: Report) -> str | None:
 
 def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
                  as_of: dt.datetime, window_closes: dt.datetime | None = None,
-                 joined_elsewhere: bool = False,
+                 joined_elsewhere: bool = False, resolution: Resolution | None = None,
                  names: Mapping[str, str] | None = None) -> Score:
     """The rumour's probability as of `as_of`, from the reports published by then.
 
     `reliability`: origin id -> reliability (posterior); ids missing are unknown origins.
     `joined_elsewhere`: the player officially joined another club in this window.
+    `resolution`: what a real transfer record says, from its time on.
     `names`: origin id -> how the reason should name it (default: the id).
     """
     reports = sorted((r for r in reports if r.published_at <= as_of),
@@ -197,8 +212,7 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
 
     positive = [r for r in reports if r.stage in POSITIVE_STAGES]
     negative = [r for r in reports if r.stage in NEGATIVE_STAGES]
-    confirmed_by = [r for r in positive
-                    if r.stage == "official" and rel(origin[r.claim_id]) >= RELIABLE]
+    confirmed_by = _announced(positive, origin, rel)
     # Every time below is the *first* time an origin said something: a later relay or
     # copy of the same report is no new evidence, and must change nothing.
     first = _first_said(reports, origin)
@@ -241,9 +255,16 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
 
     probability = OPEN_FLOOR + (OPEN_CEILING - OPEN_FLOOR) * sigmoid(total)
     status = "open"
-    if confirmed_by:
+    record = resolution if resolution is not None and resolution.at <= as_of else None
+    if record is not None and record.status == "confirmed":
         probability, status = CONFIRMED_P, "confirmed"
+    elif confirmed_by:
+        probability, status = CONFIRMED_P, "confirmed"
+        record = None
     elif joined_elsewhere:
+        probability, status = COLLAPSED_P, "collapsed"
+        record = None
+    elif record is not None:
         probability, status = COLLAPSED_P, "collapsed"
     elif window_closes is not None and as_of >= window_closes:
         status = "expired"
@@ -256,9 +277,27 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
         probability=probability, status=status, stage=stage, fee_eur=_consensus_fee(positive),
         n_reports=len(reports), n_outlets=len({r.outlet_id for r in reports}),
         n_independent=n_independent, evidence=evidence,
-        reason=_reason(status, n_independent, by_origin, reliability, stage, negative, origin,
-                       names or {}),
+        reason=(f"{record.status} by a transfer record: {record.record}" if record else
+                _reason(status, n_independent, by_origin, reliability, stage, negative, origin,
+                        names or {})),
     )
+
+
+def _announced(positive: Sequence[Report], origin: Mapping[int, str],
+               rel: Callable[[str], float]) -> list[Report]:
+    """The official announcements that settle a rumour: one from a reliable origin, or
+    assertive ones from two or more independent origins worth a reliable one together
+    (four outlets of 0.4 reporting "ufficiale" do not all err; two unknown names do not
+    suffice)."""
+    official = [r for r in positive if r.stage == "official"]
+    reliable = [r for r in official if rel(origin[r.claim_id]) >= RELIABLE]
+    if reliable:
+        return reliable
+    backers = {origin[r.claim_id] for r in official if not r.hedged}
+    if len(backers) >= 2 and sum(source_weight(rel(o)) for o in backers) >= source_weight(
+            RELIABLE):
+        return [r for r in official if not r.hedged]
+    return []
 
 
 def _first_said(reports: Sequence[Report], origin: Mapping[int, str]
@@ -343,6 +382,7 @@ class RumourFacts:
     player_id: str
     window: str
     reports: tuple[Report, ...]
+    resolution: Resolution | None = None  # what a real transfer record says
 
 
 def score_all(rumours: Iterable[RumourFacts], reliability: Mapping[str, float], *,
@@ -352,14 +392,15 @@ def score_all(rumours: Iterable[RumourFacts], reliability: Mapping[str, float], 
     facts = sorted((f for f in rumours if any(r.published_at <= as_of for r in f.reports)),
                    key=lambda f: f.rumour_id)
     first = {f.rumour_id: score_rumour(f.reports, reliability, as_of=as_of, names=names,
-                                       window_closes=window_closes(f.window)) for f in facts}
+                                       window_closes=window_closes(f.window),
+                                       resolution=f.resolution) for f in facts}
     joined = {(f.player_id, f.window) for f in facts if first[f.rumour_id].status == "confirmed"}
     out: dict[str, Score] = {}
     for f in facts:
         if first[f.rumour_id].status != "confirmed" and (f.player_id, f.window) in joined:
             out[f.rumour_id] = score_rumour(f.reports, reliability, as_of=as_of, names=names,
                                             window_closes=window_closes(f.window),
-                                            joined_elsewhere=True)
+                                            joined_elsewhere=True, resolution=f.resolution)
         else:
             out[f.rumour_id] = first[f.rumour_id]
     return out

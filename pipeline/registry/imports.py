@@ -26,6 +26,11 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 def read_sources(sources: list[str]) -> Dataset:
     """The data set the sources hold together."""
+    return parse_files(read_files(sources))
+
+
+def read_files(sources: list[str]) -> list[tuple[str, bytes]]:
+    """The data set's files the sources hold: (name or URL, bytes)."""
     files: list[tuple[str, bytes]] = []
     with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=5,
                       headers={"User-Agent": USER_AGENT}) as client:
@@ -36,7 +41,7 @@ def read_sources(sources: list[str]) -> Dataset:
                 files.extend(_from_path(Path(source)))
     if not files:
         raise DatasetError(f"no players, clubs or transfers CSV in {', '.join(sources)}")
-    return parse_files(files)
+    return files
 
 
 def _from_path(path: Path) -> list[tuple[str, bytes]]:

@@ -36,6 +36,7 @@ from pipeline.store.engine import (
     schema_lock,
     upgrade,
 )
+from pipeline.store.outcomes import OutcomeStore
 from pipeline.store.refresh import RESCORE_NOW, RefreshStore
 from pipeline.store.registry import RegistryStore
 from pipeline.store.tables import (
@@ -86,7 +87,7 @@ class FeedInfo:
     next_due_at: dt.datetime | None
 
 
-class Store(RumourStore, RefreshStore, RegistryStore):
+class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)

@@ -373,3 +373,46 @@ class RegistryImportRow(Base):
     transfers: Mapped[int] = mapped_column(Integer)
     added: Mapped[int] = mapped_column(Integer)
     changed: Mapped[int] = mapped_column(Integer)
+
+
+class OutcomePlayerRow(Base):
+    """A player named by imported outcome records (transfermarkt id), by the name key
+    rumours are matched with (pipeline.registry.name_key)."""
+
+    __tablename__ = "outcome_players"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class OutcomeTransferRow(Base):
+    """A completed move of the imported outcomes (`voci outcomes import`): what really
+    happened, which resolves rumours."""
+
+    __tablename__ = "outcome_transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_club_id: Mapped[int | None] = mapped_column(Integer)
+    to_club_id: Mapped[int | None] = mapped_column(Integer)
+    from_club: Mapped[str | None] = mapped_column(String(64))  # voci club ids, when linked
+    to_club: Mapped[str | None] = mapped_column(String(64))
+    from_club_name: Mapped[str | None] = mapped_column(String(200))
+    to_club_name: Mapped[str | None] = mapped_column(String(200))
+    fee_eur: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OutcomeCoverageRow(Base):
+    """A period an imported transfers table records every move of (its first record to
+    the day it was taken): a window inside it that closed with a player elsewhere
+    collapses his rumours."""
+
+    __tablename__ = "outcome_coverage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    covers_from: Mapped[dt.date] = mapped_column(Date)
+    covers_until: Mapped[dt.date] = mapped_column(Date)
