@@ -794,8 +794,11 @@ def outcomes_import(settings: Settings, sources: tuple[str, ...],
               help="Jobs this worker runs at once.")
 @click.option("--once", is_flag=True,
               help="Queue the feeds due now, work until the queue is empty, then exit.")
+@click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Alert rules (voci alerts --help): delivered after each rescore.")
 @click.pass_obj
-def worker(settings: Settings, concurrency: int, once: bool) -> None:
+def worker(settings: Settings, concurrency: int, once: bool, alerts_path: Path | None
+           ) -> None:
     """Work on PostgreSQL with other workers: poll due feeds, store, score.
 
     \b
@@ -809,7 +812,10 @@ def worker(settings: Settings, concurrency: int, once: bool) -> None:
 
     _sources(settings)  # fail early, with the file and line, on a bad sources file
     try:
-        connected = workers.configure(settings.db_url, settings.sources_file, settings.fetch)
+        if alerts_path is not None:
+            _alert_rules(alerts_path)  # a bad file is an error now, not in a job
+        connected = workers.configure(settings.db_url, settings.sources_file, settings.fetch,
+                                      alerts_path)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     with _store(settings) as store, store.schema_lock():  # workers start together
@@ -904,9 +910,13 @@ def sources_check(settings: Settings) -> None:
 @click.option("--max-cycles", type=click.IntRange(min=1), default=None,
               help="Stop after this many checks (default: run until SIGTERM/SIGINT).  "
                    "[env: VOCI_RUN_MAX_CYCLES]")
+@click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Alert rules (voci alerts --help): delivered after every check.  "
+                   "[env: VOCI_RUN_ALERTS]")
 @click.pass_obj
 def run(settings: Settings, tick: float, host_delay: float | None, timeout: float | None,
-        deadline: float | None, log_format: str, max_cycles: int | None) -> None:
+        deadline: float | None, log_format: str, max_cycles: int | None,
+        alerts_path: Path | None) -> None:
     """Poll each feed when it is due, store, extract, group and score as articles arrive.
 
     \b
@@ -941,7 +951,9 @@ def run(settings: Settings, tick: float, host_delay: float | None, timeout: floa
         logger.propagate = False
     from pipeline.store import StoreError
 
-    options = DaemonOptions(tick=dt.timedelta(seconds=tick), max_cycles=max_cycles)
+    rules = tuple(_alert_rules(alerts_path)) if alerts_path is not None else ()
+    options = DaemonOptions(tick=dt.timedelta(seconds=tick), max_cycles=max_cycles,
+                            alerts=rules)
     try:
         result = serve(sources, settings.db_url, fetch, options=options)
     except LockHeld as exc:
@@ -949,6 +961,63 @@ def run(settings: Settings, tick: float, host_delay: float | None, timeout: floa
     except StoreError as exc:
         raise ConfigError(str(exc)) from None
     sys.exit(result.exit_code)
+
+
+def _alert_rules(path: Path) -> list[Any]:
+    from pipeline.alerts import AlertsError, load_rules
+
+    try:
+        return load_rules(path)
+    except AlertsError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@cli.group("alerts")
+def alerts_group() -> None:
+    """Alerts when a rumour crosses a probability, a move becomes official, the day's
+    biggest risers, or a watched player or club changes.
+
+    \b
+    Rules live in a YAML file (see pipeline/alerts.py or the README):
+      alerts:
+        - id: juve-likely
+          when: {crosses: 0.7}
+          club: juve
+          deliver: {webhook: http://127.0.0.1:9000/voci}
+    `voci run --alerts FILE` and `voci worker --alerts FILE` deliver after each
+    rescore; each alert is recorded in the database and delivered once.
+    """
+
+
+@alerts_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def alerts_check(path: Path) -> None:
+    """Validate a rules file and list its rules (exit 2 on problems, all listed)."""
+    for rule in _alert_rules(path):
+        what = {"crosses": f"crosses {rule.value:g}", "risers": f"top {int(rule.value)} risers"
+                }.get(rule.kind, rule.kind)
+        where = ", ".join(f"{k} {v}" for k, v in (("club", rule.club), ("player", rule.player),
+                                                   ("window", rule.window)) if v)
+        click.echo(f"{rule.id:20} {what}{' (' + where + ')' if where else ''} -> "
+                   f"{rule.channel}{' ' + rule.target if rule.target else ''}")
+    click.echo(f"{path}: ok")
+
+
+@alerts_group.command("run")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def alerts_run(settings: Settings, path: Path) -> None:
+    """Record the alerts of the score changes since the last look and deliver those not
+    delivered yet (for cron, after `voci backfill` or `voci score`)."""
+    from pipeline.alerts import run_alerts
+
+    rules = _alert_rules(path)
+    with _store(settings) as store:
+        done = run_alerts(store, rules)
+    click.echo(f"alerts: {done.raised} raised, {done.delivered} delivered, "
+               f"{done.failed} failed", err=True)
+    if done.failed:
+        sys.exit(1)
 
 
 @cli.group()

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -49,6 +49,9 @@ from pipeline.refresh import refresh
 from pipeline.run import FeedReport, Progress, fetch_pass
 from pipeline.sources import Sources
 from pipeline.store import Store, normalize_url, psycopg_conninfo
+
+if TYPE_CHECKING:
+    from pipeline.alerts import Rule
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,7 @@ class DaemonOptions:
     tick: dt.timedelta = DEFAULT_TICK
     max_cycles: int | None = None  # stop after this many ticks (None: until stopped)
     rescore_every: dt.timedelta = RESCORE_EVERY
+    alerts: tuple[Rule, ...] = ()  # alert rules (pipeline.alerts), run after every tick
 
     def __post_init__(self) -> None:
         if self.tick <= dt.timedelta(0):
@@ -168,12 +172,30 @@ class Daemon:
         if not interrupted and (new or stale):
             refresh(self.sources, self.store, as_of=now, scored_at=self._clock())
             scored = self._scored_as_of = now
+        if self.options.alerts and not interrupted:
+            self._alert()
         report = Cycle(number, now, feeds, new, scored, interrupted)
         if self._on_cycle is not None:
             self._on_cycle(report)
         if self.options.max_cycles is not None and number >= self.options.max_cycles:
             self.stop()
         return report
+
+    def _alert(self) -> None:
+        """Record and deliver the alerts of the score changes; a channel that fails is
+        logged and tried again next tick."""
+        from pipeline.alerts import AlertsError, run_alerts
+
+        try:
+            done = run_alerts(self.store, self.options.alerts)
+        except AlertsError as e:
+            log.error("alerts: %s", e)
+            return
+        if done.raised or done.delivered or done.failed:
+            log.info("alerts: %d raised, %d delivered, %d failed", done.raised,
+                     done.delivered, done.failed,
+                     extra={"fields": {"raised": done.raised, "delivered": done.delivered,
+                                       "failed": done.failed}})
 
     def run(self) -> DaemonResult:
         """Tick until `stop()` (or max_cycles); returns what was done.

@@ -64,6 +64,7 @@ class _Runtime:
     conninfo: str  # the same database, as psycopg wants it (procrastinate's tables)
     fetch: FetchConfig
     app: procrastinate.App
+    alerts_path: Path | None = None  # alert rules, run after each rescore
     _store: Store | None = None
 
     @property
@@ -82,8 +83,8 @@ class _Runtime:
 _runtime: _Runtime | None = None
 
 
-def configure(db_url: str, sources_path: Path, fetch: FetchConfig | None = None
-              ) -> procrastinate.App:
+def configure(db_url: str, sources_path: Path, fetch: FetchConfig | None = None,
+              alerts_path: Path | None = None) -> procrastinate.App:
     """Point the tasks at a database and a sources file; the app, connected to it.
     ValueError unless the database is PostgreSQL."""
     global _runtime
@@ -93,7 +94,7 @@ def configure(db_url: str, sources_path: Path, fetch: FetchConfig | None = None
         raise ValueError(f"workers need PostgreSQL: {exc}") from None
     app = make_app(procrastinate.PsycopgConnector(conninfo=conninfo))
     _runtime = _Runtime(sources_path, db_url, conninfo,
-                        fetch or FetchConfig(user_agent=USER_AGENT), app)
+                        fetch or FetchConfig(user_agent=USER_AGENT), app, alerts_path)
     return app
 
 
@@ -199,4 +200,9 @@ def poll_feed(feed_id: int) -> dict[str, int]:
 def rescore() -> int:
     rt = _rt()
     now = dt.datetime.now(dt.UTC)
-    return refresh(rt.sources(), rt.store, as_of=now).scored
+    scored = refresh(rt.sources(), rt.store, as_of=now).scored
+    if rt.alerts_path is not None:  # re-read: edits apply without a restart
+        from pipeline.alerts import load_rules, run_alerts
+
+        run_alerts(rt.store, load_rules(rt.alerts_path))
+    return scored

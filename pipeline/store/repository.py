@@ -27,6 +27,7 @@ from pipeline.model import (
     TextSource,
 )
 from pipeline.sources import Sources
+from pipeline.store.alerts import AlertStore
 from pipeline.store.board import RumourStore
 from pipeline.store.engine import (
     current_revision,
@@ -87,7 +88,7 @@ class FeedInfo:
     next_due_at: dt.datetime | None
 
 
-class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore):
+class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
