@@ -34,3 +34,21 @@ def test_the_demo_shows_a_board_and_keeps_its_database_apart(
 def test_the_sample_is_a_labelled_corpus() -> None:
     assert (sample_dir() / "gold.yaml").is_file()
     assert any((sample_dir() / "site").iterdir())
+
+
+def test_the_demo_needs_no_network(tmp_path: Path) -> None:
+    """In a network namespace of its own, with nothing but loopback up."""
+    import shutil
+    import subprocess
+    import sys
+
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if shutil.which("unshare") is None or shutil.which("ip") is None or probe.returncode:
+        pytest.skip("cannot make a network namespace here (unshare -n): the offline demo "
+                    "test was skipped")
+    done = subprocess.run(
+        ["unshare", "-n", "sh", "-c",
+         f"ip link set lo up && exec {sys.executable} -m pipeline demo --limit 3"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "articles stored" in done.stdout and "  3. " in done.stdout
