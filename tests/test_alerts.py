@@ -210,3 +210,24 @@ def test_the_daemon_delivers_alerts_once_across_restarts(tmp_path: Path, hook: H
             recorded = store.alerts()
     assert len(hook.received) == delivered == len(recorded)
     assert all(when is not None for _, _, _, when in recorded)
+
+
+def test_a_worker_delivers_alerts_after_its_rescore(pg_url: str, tmp_path: Path,
+                                                    hook: Hook) -> None:
+    from pipeline import workers
+
+    path = rules_file(tmp_path, hook.url)
+    with CorpusServer(CORPORA / "dev-a") as corpus:
+        backfilled(pg_url, corpus, EARLY)
+        sources = tmp_path / "corpus.yaml"
+        sources.write_text(corpus.sources_yaml())
+        with Store(pg_url) as store:
+            run_alerts(store, load_rules(path))  # the first look
+        workers.configure(pg_url, sources, alerts_path=path)
+        try:
+            workers.rescore()  # the score task, as a worker runs it: now, weeks later
+            delivered = len(hook.received)
+            workers.rescore()
+        finally:
+            workers.configure(pg_url, sources)  # other tests' workers deliver nothing
+    assert delivered > 0 and len(hook.received) == delivered
