@@ -35,7 +35,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,16 +54,45 @@ DAYS = 400
 END = START + dt.timedelta(days=DAYS, hours=12)  # the end of the span: midday
 
 
-def build(path: Path, size: int) -> None:
+CURRENT = 2000  # --growth history: the articles of the current window, the same at every size
+CURRENT_DAYS = 60
+SEASON = 10_000  # --growth history: the articles of each earlier half-season
+
+
+def current_stream() -> Stream:
+    """--growth history: this window's news, the same players and articles at every size."""
+    return Stream(CURRENT // 8, seed=1, start=END - dt.timedelta(days=CURRENT_DAYS),
+                  days=CURRENT_DAYS)
+
+
+def articles(size: int, growth: str) -> Iterator[tuple[Any, Any]]:
+    """`density`: `size` articles over the same 400 days about size/8 players (a bigger
+    store is a busier one). `history`: this window's 2,000 articles, and before them
+    half-seasons of 10,000 articles about 1,250 players each (a bigger store has more
+    past), so the news a pass adds lands on the same rumours at every size."""
+    if growth == "density":
+        yield from Stream(max(20, size // 8), seed=size, start=START, days=DAYS).articles(size)
+        return
+    yield from current_stream().articles(min(size, CURRENT))
+    left, season = size - CURRENT, 0
+    while left > 0:
+        n = min(SEASON, left)
+        start = END - dt.timedelta(days=CURRENT_DAYS + 183 * (season + 1))
+        for draft, claims in Stream(SEASON // 8, seed=1000 + season, start=start,
+                                    days=183).articles(n):
+            yield replace(draft, url=f"{draft.url}-season-{season}"), claims
+        left, season = left - n, season + 1
+
+
+def build(path: Path, size: int, growth: str) -> None:
     """A store of `size` articles, refreshed in full as of END."""
     tmp = path.with_suffix(".building")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         p.unlink(missing_ok=True)
     with Store(f"sqlite:///{tmp}") as store:
         store.sync_sources(SOURCES, START)
-        stream = Stream(max(20, size // 8), seed=size, start=START, days=DAYS)
         t0 = time.perf_counter()
-        for draft, claims in stream.articles(size):
+        for draft, claims in articles(size, growth):
             store.add_article(draft, claims)
         t1 = time.perf_counter()
         refresh(SOURCES, store, as_of=END, full=True)
@@ -83,10 +115,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool) -> None:
+def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool,
+          growth: str) -> None:
     """One pass in this process: store `new` articles of END's day and refresh."""
     at = dt.datetime.fromisoformat(as_of)
-    stream = Stream(max(20, size // 8), seed=size, start=START, days=DAYS)
+    stream = (Stream(max(20, size // 8), seed=size, start=START, days=DAYS)
+              if growth == "density" else current_stream())
     stream.rng.seed(seed)  # the same players, other articles
     t0 = time.perf_counter()
     with Store(f"sqlite:///{path}") as store:
@@ -103,13 +137,13 @@ def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool) ->
 
 
 def one(base: Path, work: Path, size: int, new: int, seed: int, as_of: dt.datetime,
-        full: bool = False) -> dict[str, float]:
+        growth: str, full: bool = False) -> dict[str, float]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(base, work)
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(work), "--size", str(size), "--new",
-         str(new), "--seed", str(seed), "--as-of", as_of.isoformat()]
+         str(new), "--seed", str(seed), "--as-of", as_of.isoformat(), "--growth", growth]
         + (["--full"] if full else []),
         check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -133,23 +167,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of")
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--growth", choices=["density", "history"], default="density",
+                        help="How a bigger store is bigger: busier days (density) or more "
+                             "past seasons before the same current window (history).")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.size, args.new, args.seed, args.as_of, args.full)
+        child(args.child, args.size, args.new, args.seed, args.as_of, args.full, args.growth)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     rows = []
     for size in args.sizes:
-        base = args.dir / f"store-{size}-{head_revision()}.db"
+        suffix = "" if args.growth == "density" else "-history"
+        base = args.dir / f"store-{size}{suffix}-{head_revision()}.db"
         if not base.exists():
             print(f"building the {size}-article store (once, kept in {args.dir})", flush=True)
-            build(base, size)
+            build(base, size, args.growth)
         work = args.dir / "work.db"
         same_day = END + dt.timedelta(minutes=10)
-        passes = [one(base, work, size, args.new, seed, same_day)
+        passes = [one(base, work, size, args.new, seed, same_day, args.growth)
                   for seed in range(1, args.repeats + 1)]
-        new_day = one(base, work, size, args.new, 99, END + dt.timedelta(days=1))
-        full = one(base, work, size, args.new, 98, same_day, full=True)
+        new_day = one(base, work, size, args.new, 99, END + dt.timedelta(days=1), args.growth)
+        full = one(base, work, size, args.new, 98, same_day, args.growth, full=True)
         rows.append((size, passes, new_day, full))
         med = statistics.median(p["seconds"] for p in passes)
         print(f"  {size}: pass {med:.2f} s (median of {len(passes)})", flush=True)
