@@ -11,6 +11,7 @@ import io
 import json
 import math
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.backtest import backtest
+from pipeline.claims import default_clubs
 from pipeline.cli import cli
+from pipeline.corpus import CorpusServer
+from pipeline.fetch import FetchConfig, Fetcher
 from pipeline.learning import auc
 from pipeline.model import ArticleDraft, Claim, TextSource
 from pipeline.outcomes import import_outcomes, parse_outcome_files
 from pipeline.refresh import refresh
+from pipeline.registry import name_key
+from pipeline.run import fetch_pass
 from pipeline.scoring import (
     CONFIRMED_P,
     Report,
@@ -35,6 +41,7 @@ from pipeline.scoring import (
 from pipeline.sources import load_sources
 from pipeline.store import Store
 from pipeline.windows import window_closes
+from tests.corpus_outcomes import write_tables
 from tests.loopback import LoopbackServer
 from tests.test_refresh import full, snapshot
 
@@ -359,3 +366,52 @@ def test_auc_by_ranks_is_the_pairwise_definition(pairs: list[tuple[float, bool]]
         return
     wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in pos for b in neg)
     assert math.isclose(auc(pairs), wins / (len(pos) * len(neg)))
+
+
+def test_the_dev_corpora_outcomes_as_a_transfers_table_resolve_their_moves(
+        tmp_path: Path, corpus: CorpusServer, fetch_config: FetchConfig) -> None:
+    """The corpus's labelled outcomes, written as a players and transfers table with
+    invented ids (tests/corpus_outcomes.py), resolve voci's rumours as labelled: players
+    matched by name through the players table, clubs by name."""
+    sources = corpus.sources()
+    as_of = dt.datetime.fromisoformat(str(corpus.gold["as_of"])).astimezone(UTC)
+    url = f"sqlite:///{tmp_path / 'voci.db'}"
+    until = write_tables(corpus.root, tmp_path / "tm")
+    with Store(url) as store, Fetcher(fetch_config) as fetcher:
+        fetch_pass(sources, store, fetcher, now=as_of)
+        refresh(sources, store, as_of=as_of)
+        tables = parse_outcome_files([(p.name, p.read_bytes())
+                                      for p in (tmp_path / "tm").iterdir()])
+        import_outcomes(store, tables, source="corpus", at=as_of, covers_until=until)
+        refresh(sources, store, as_of=window_closes("2027-01") + dt.timedelta(days=1))
+        rows = store.board()
+    clubs = default_clubs()
+    outcome = {(name_key(m["player"]), clubs.lookup(m["to"])): m["outcome"]
+               for m in corpus.gold["moves"].values()}
+    judged = [(r.rumour_id, outcome[(name_key(r.player), r.to_club)], r.status)
+              for r in rows if (name_key(r.player), r.to_club) in outcome]
+    assert len([j for j in judged if j[1] != "open"]) >= 8
+    named = {r.rumour_id.split("/")[0] for r in rows
+             if outcome.get((name_key(r.player), r.to_club), "open") != "open"}
+    for rid, labelled, status in judged:
+        if labelled == "confirmed":
+            assert status == "confirmed", rid
+        elif labelled == "collapsed":
+            assert status == "collapsed", rid
+        elif rid.split("/")[0] in named:  # open, but the table names its player
+            assert status in ("collapsed", "confirmed"), rid
+        else:  # open, its player in no table: nothing but an announcement resolves it
+            assert status in ("expired", "confirmed"), rid
+
+
+def test_a_plot_without_matplotlib_says_what_to_install(
+        sqlite_url: str, tmp_path: Path, served: LoopbackServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    build(sqlite_url)
+    _voci(sqlite_url, "outcomes", "import", served.url("/tm/players.csv"),
+          served.url("/tm/transfers.csv.gz"))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    code, out = _voci(sqlite_url, "backtest", "--since", "2025-06-15", "--until",
+                      "2025-09-01", "--plot", str(tmp_path / "b.png"))
+    assert code == 2 and "voci[plot]" in out
+    assert not (tmp_path / "b.png").exists()
