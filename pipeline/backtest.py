@@ -15,7 +15,8 @@ no known outcome and is left out.
 
 The figures are over (rumour, day) predictions taken while the rumour was open: Brier,
 log loss, AUC, the base rate (share of predictions on moves that happened), and a
-calibration table with a 95 % Wilson interval per bin. Predictions of one rumour on
+calibration table with a 95 % Wilson interval per bin, over the distinct rumours in it
+(a rumour scored on thirty days is one outcome, not thirty). Predictions of one rumour on
 successive days are correlated: `rumours` says how many independent moves stand behind
 the figures, and `latest` gives the figures over each rumour's last score before it
 resolved (one a rumour).
@@ -38,7 +39,6 @@ from pipeline.learning import (
     log_loss,
     posteriors,
     reliability_bins,
-    wilson,
 )
 from pipeline.refresh import _facts, learned_reliabilities, reliability_priors
 from pipeline.scoring import UNKNOWN_RELIABILITY, RumourFacts, Score, score_all
@@ -80,7 +80,8 @@ class BacktestReport:
             "auc": _round(auc(pairs)), "brier": _round(brier(pairs)),
             "log_loss": _round(log_loss(pairs)),
             "latest": _latest(self.predictions),
-            "calibration": [bin_dict(b) for b in reliability_bins(pairs, n_bins)],
+            "calibration": [bin_dict(b) for b in reliability_bins(
+                pairs, n_bins, [p.rumour_id for p in self.predictions])],
             "reliabilities": [
                 {"source": s, "prior": round(p.prior, 3), "learned": round(p.mean, 3),
                  "happened": p.successes, "did_not": p.failures,
@@ -106,8 +107,8 @@ def _round(x: float) -> float | None:
 
 
 def bin_dict(b: Bin) -> dict[str, Any]:
-    low, high = wilson(round(b.observed * b.count), b.count)
-    return {"low": b.low, "high": b.high, "n": b.count,
+    low, high = b.interval()
+    return {"low": b.low, "high": b.high, "n": b.count, "rumours": b.groups,
             "predicted": round(b.mean_predicted, 4), "observed": round(b.observed, 4),
             "observed_low": round(low, 4), "observed_high": round(high, 4)}
 
@@ -187,8 +188,9 @@ def calibration_lines(report: BacktestReport, n_bins: int = 10) -> list[str]:
             f"brier {_fmt(d['brier'])}", f"log_loss {_fmt(d['log_loss'])}",
             f"latest score of each rumour: auc {_fmt(d['latest']['auc'])} brier "
             f"{_fmt(d['latest']['brier'])} log_loss {_fmt(d['latest']['log_loss'])}",
-            "calibration: predicted    n  mean_predicted  observed  (95% interval)"]
-    out += [f"  {b['low']:.1f}-{b['high']:.1f} {b['n']:8d}  {b['predicted']:14.3f}  "
+            "calibration: predicted    n  rumours  mean_predicted  observed  (95% interval)"]
+    out += [f"  {b['low']:.1f}-{b['high']:.1f} {b['n']:8d} {b['rumours']:8d}  "
+            f"{b['predicted']:14.3f}  "
             f"{b['observed']:8.3f}  ({b['observed_low']:.3f}-{b['observed_high']:.3f})"
             for b in d["calibration"]]
     return out

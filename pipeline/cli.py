@@ -652,7 +652,9 @@ def calibrate(settings: Settings, plot: Path | None) -> None:
     outcomes = [Outcome(r, origins, status == "confirmed") for r, status, origins in resolved]
     learned = posteriors(priors, outcomes, default_prior=UNKNOWN_RELIABILITY)
     final = {r: status == "confirmed" for r, status, _ in resolved}
-    pairs = [(p, final[r]) for r, _, p, status in history if r in final and status == "open"]
+    scored = [(r, p, final[r]) for r, _, p, status in history
+              if r in final and status == "open"]
+    pairs = [(p, happened) for _, p, happened in scored]
     print_calibration(learned, pairs)
     if plot is not None:
         if not pairs:
@@ -661,14 +663,15 @@ def calibrate(settings: Settings, plot: Path | None) -> None:
                        "import`) and run `voci backtest --plot`, or replay the days with "
                        "`voci score --since`.", err=True)
             sys.exit(EXIT_FAILED)
-        _plot(pairs, plot)
+        _plot(pairs, plot, groups=[r for r, _, _ in scored])
 
 
-def _plot(pairs: list[tuple[float, bool]], path: Path, title: str = "") -> None:
+def _plot(pairs: list[tuple[float, bool]], path: Path, title: str = "",
+          groups: list[str] | None = None) -> None:
     from pipeline.cli_output import write_reliability_diagram
 
     try:
-        write_reliability_diagram(pairs, path, title=title)
+        write_reliability_diagram(pairs, path, title=title, groups=groups)
     except ModuleNotFoundError as exc:
         raise ConfigError(f"the reliability diagram needs matplotlib ({exc}): "
                           "pip install 'voci[plot]'") from None
@@ -725,7 +728,8 @@ def backtest(settings: Settings, since: dt.datetime | None, until: dt.datetime |
             click.echo(f"nothing to plot, {plot} not written", err=True)
         sys.exit(EXIT_FAILED)
     if plot is not None:
-        _plot(report.pairs, plot, title=f"backtest {start:%Y-%m-%d} .. {end:%Y-%m-%d}")
+        _plot(report.pairs, plot, title=f"backtest {start:%Y-%m-%d} .. {end:%Y-%m-%d}",
+              groups=[p.rumour_id for p in report.predictions])
 
 
 @cli.group()

@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.text import Text
 
 from pipeline.history import HistoryProgress, HistorySummary
-from pipeline.learning import Posterior, brier, log_loss, reliability_bins, wilson
+from pipeline.learning import Posterior, brier, log_loss, reliability_bins
 from pipeline.run import FeedReport, PassSummary
 from pipeline.run import Progress as PassProgressBase
 
@@ -123,24 +123,25 @@ def print_calibration(learned: Mapping[str, Posterior],
 
 
 def write_reliability_diagram(pairs: Sequence[tuple[float, bool]], path: Path,
-                              title: str = "") -> None:
+                              title: str = "", groups: Sequence[str] | None = None) -> None:
     """Predicted probability against the share that happened, per bin, with each bin's
     95 % Wilson interval, and below it a histogram of how many predictions each bin
-    holds (a point of three predictions is not one of three hundred). Needs matplotlib
+    holds (a point of three predictions is not one of three hundred). The intervals count
+    the distinct `groups` (rumours) in a bin, when given. Needs matplotlib
     (voci[plot]): ModuleNotFoundError without it."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no screen
     import matplotlib.pyplot as plt
 
-    bins = reliability_bins(pairs)
+    bins = reliability_bins(pairs, groups=groups)
     fig, (ax, hist) = plt.subplots(2, 1, figsize=(6.4, 7.2), dpi=100, sharex=True,
                                    gridspec_kw={"height_ratios": [3, 1], "hspace": 0.08})
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
             label="perfect calibration")
     xs = [b.mean_predicted for b in bins]
     ys = [b.observed for b in bins]
-    bands = [wilson(round(b.observed * b.count), b.count) for b in bins]
+    bands = [b.interval() for b in bins]
     ax.errorbar(xs, ys, yerr=[[y - lo for y, (lo, _) in zip(ys, bands, strict=True)],
                               [hi - y for y, (_, hi) in zip(ys, bands, strict=True)]],
                 fmt="o", color="tab:blue", ecolor="tab:blue", elinewidth=1, capsize=3,

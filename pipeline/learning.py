@@ -11,7 +11,7 @@ cannot matter: the posterior is a sum over the set of resolved rumours.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # The prior counts as this many resolved rumours: strong enough that two or three
@@ -73,6 +73,13 @@ class Bin:
     count: int
     mean_predicted: float
     observed: float  # share that happened
+    groups: int = 0  # independent units among them (distinct rumours); `count` if not given
+
+    def interval(self) -> tuple[float, float]:
+        """The observed share's 95 % Wilson interval, over the independent units: a
+        rumour scored on thirty days is one outcome, not thirty."""
+        n = self.groups or self.count
+        return wilson(self.observed * n, n)
 
 
 def brier(pairs: Sequence[tuple[float, bool]]) -> float:
@@ -108,8 +115,9 @@ def auc(pairs: Sequence[tuple[float, bool]]) -> float:
     return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95 % Wilson score interval of a share of k in n (0..1 when n is 0)."""
+def wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a share of k in n (0..1 when n is 0); k may be
+    fractional (a share observed over correlated predictions, n independent units)."""
     if n == 0:
         return 0.0, 1.0
     p = k / n
@@ -118,13 +126,18 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
-def reliability_bins(pairs: Sequence[tuple[float, bool]], n_bins: int = 10) -> list[Bin]:
-    """Predicted probability against observed frequency, in equal-width bins."""
+def reliability_bins(pairs: Sequence[tuple[float, bool]], n_bins: int = 10,
+                     groups: Sequence[Hashable] | None = None) -> list[Bin]:
+    """Predicted probability against observed frequency, in equal-width bins; `groups`
+    (one a pair: the rumour it is about) counts each bin's independent units."""
     bins = []
     for i in range(n_bins):
         low, high = i / n_bins, (i + 1) / n_bins
-        inside = [(p, y) for p, y in pairs if low <= p < high or (i == n_bins - 1 and p == 1.0)]
+        inside = [k for k, (p, _) in enumerate(pairs)
+                  if low <= p < high or (i == n_bins - 1 and p == 1.0)]
         if inside:
-            bins.append(Bin(low, high, len(inside), sum(p for p, _ in inside) / len(inside),
-                            sum(1 for _, y in inside if y) / len(inside)))
+            n = len(inside)
+            bins.append(Bin(low, high, n, sum(pairs[k][0] for k in inside) / n,
+                            sum(1 for k in inside if pairs[k][1]) / n,
+                            len({groups[k] for k in inside}) if groups is not None else n))
     return bins

@@ -24,7 +24,7 @@ from pipeline.claims import default_clubs
 from pipeline.cli import cli
 from pipeline.corpus import CorpusServer
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.learning import auc
+from pipeline.learning import auc, reliability_bins, wilson
 from pipeline.model import ArticleDraft, Claim, TextSource
 from pipeline.outcomes import import_outcomes, parse_outcome_files
 from pipeline.refresh import refresh
@@ -415,3 +415,16 @@ def test_a_plot_without_matplotlib_says_what_to_install(
                       "2025-09-01", "--plot", str(tmp_path / "b.png"))
     assert code == 2 and "voci[plot]" in out
     assert not (tmp_path / "b.png").exists()
+
+
+def test_a_bins_interval_counts_rumours_not_days() -> None:
+    """Thirty days of one rumour that did not happen are one outcome: the interval is as
+    wide as one rumour's, not thirty's."""
+    pairs = [(0.15, False)] * 30 + [(0.18, True)] * 2
+    groups = ["a"] * 30 + ["b", "b"]
+    (b,) = reliability_bins(pairs, groups=groups)
+    assert (b.count, b.groups) == (32, 2)
+    assert b.interval() == wilson(2 / 32 * 2, 2)
+    assert b.interval()[0] <= b.observed <= b.interval()[1]
+    (by_day,) = reliability_bins(pairs)
+    assert by_day.interval()[1] - by_day.interval()[0] < b.interval()[1] - b.interval()[0]
