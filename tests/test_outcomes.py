@@ -216,6 +216,8 @@ def test_importing_outcomes_then_refreshing_ends_where_a_full_rescore_does(
                                       ("transfers.csv", transfers_csv())])
         report, due = import_outcomes(store, tables, source="test", at=AFTER)
         assert report.transfers_added == 15 and due == len(store.rumour_ids())
+        again, due = import_outcomes(store, tables, source="test", at=AFTER)
+        assert not again.changed and due == 0
         refresh(SOURCES, store, as_of=AFTER)
     incremental = snapshot(db_url)
     assert {b[1] for b in incremental["board"].values()} == {"confirmed", "collapsed",
