@@ -82,7 +82,7 @@ def refresh(sources: Sources, store: Store, *, as_of: dt.datetime,
             scored_at: dt.datetime | None = None, full: bool = False) -> Refreshed:
     """Group the claims no refresh has grouped, and score what that and time changed, as
     of `as_of`. Scoring as of a time before the stored scores' is done in full."""
-    with _collector_paused():
+    with store.refresh_lock(), _collector_paused():  # one refresh at a time per database
         return _refresh(sources, store, as_of=as_of, scored_at=scored_at, full=full)
 
 

@@ -208,3 +208,37 @@ def test_every_related_pair_of_a_stream_shares_a_key(articles: list[Article]) ->
             if matches(fw, gw) is not None or contained_in(fw, gw) is not None \
                     or contained_in(gw, fw) is not None:
                 assert set(name_keys(f)) & set(name_keys(g)), (f, g)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_refreshes_at_once_on_one_database_take_turns(
+        backend: str, sqlite_url: str, request: pytest.FixtureRequest,
+        articles: list[Article]) -> None:
+    """Two processes' refreshes at once (two backfills, the daemon and `voci score`):
+    each waits for the other, none writes a player or rumour the other is writing, and
+    the end is what one full regroup gives."""
+    import threading
+
+    url = sqlite_url if backend == "sqlite" else request.getfixturevalue("pg_url")
+    with Store(url) as store:
+        store.sync_sources(SOURCES, START)
+        for draft, claims in articles[:300]:
+            store.add_article(draft, claims)
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            with Store(url) as s:
+                refresh(SOURCES, s, as_of=END)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    for _ in range(3):
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors
+    together = snapshot(url)
+    assert together["rumours"] and together == full(url)

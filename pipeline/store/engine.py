@@ -155,6 +155,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 # Any fixed number: PostgreSQL advisory locks are keyed by a bigint.
 _SCHEMA_LOCK_KEY = 0x766F6369  # "voci"
+_REFRESH_LOCK_KEY = 0x766F6372  # "vocr"
 
 
 @contextmanager
@@ -163,13 +164,29 @@ def schema_lock(engine: Engine) -> Iterator[None]:
     machines, two commands started together on a new file). PostgreSQL: a session
     advisory lock; SQLite: an OS lock on `<database file>-schema.lock` (SQLite's own
     locks cover one transaction, and creating the schema takes several)."""
+    with _exclusive(engine, "schema", _SCHEMA_LOCK_KEY):
+        yield
+
+
+@contextmanager
+def refresh_lock(engine: Engine) -> Iterator[None]:
+    """One refresh at a time on a database: a refresh reads what is stored in one
+    transaction and writes what it decided in later ones, so two at once (two backfills,
+    the daemon and `voci score`) would each write players and rumours the other is
+    writing too. Same kinds of lock as `schema_lock`, on `<database file>-refresh.lock`."""
+    with _exclusive(engine, "refresh", _REFRESH_LOCK_KEY):
+        yield
+
+
+@contextmanager
+def _exclusive(engine: Engine, what: str, key: int) -> Iterator[None]:
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if not database or database == ":memory:" or database.startswith("file:"):
             yield
             return
         lock_path = Path(database).expanduser().resolve().with_name(
-            Path(database).name + "-schema.lock")
+            Path(database).name + f"-{what}.lock")
         with open(lock_path, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # released with the handle, however we end
             try:
@@ -181,12 +198,12 @@ def schema_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
         conn.commit()
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             conn.commit()
 
 

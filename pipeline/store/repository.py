@@ -34,6 +34,7 @@ from pipeline.store.engine import (
     ensure_schema,
     make_engine,
     psycopg_conninfo,
+    refresh_lock,
     schema_lock,
     upgrade,
 )
@@ -377,6 +378,12 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
     def schema_lock(self) -> Iterator[None]:
         """Schema changes one process at a time (pipeline.store.engine.schema_lock)."""
         with schema_lock(self.engine):
+            yield
+
+    @contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        """One refresh at a time on this database (pipeline.store.engine.refresh_lock)."""
+        with refresh_lock(self.engine):
             yield
 
     def revision(self) -> str | None:
