@@ -124,6 +124,7 @@ def child(path: Path, size: int, new: int, seed: int, as_of: str, full: bool,
     stream.rng.seed(seed)  # the same players, other articles
     t0 = time.perf_counter()
     with Store(f"sqlite:///{path}") as store:
+        store.sync_sources(SOURCES, at)  # as a pass does: outlets added since the build
         for i in range(new):
             draft, claims = stream.article(END - dt.timedelta(minutes=5 * i + 1))
             draft = draft.__class__(**{**draft.__dict__, "url": f"{draft.url}-new-{seed}-{i}"})
