@@ -349,7 +349,11 @@ def _extract_all(jobs: Iterable[_Job | PageFailure], threshold: int, workers: in
         return
     executor: Executor
     if len(head) > threshold and workers > 1:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
+        from pipeline import registry  # the workers read claims with this registry too
+
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
+                                       initializer=registry.adopt,
+                                       initargs=(registry.handover(),))
     else:
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voci-extract")
     with executor:

@@ -73,12 +73,29 @@ def load_active(store: object) -> None:
         _pending = store.url  # type: ignore[attr-defined]
 
 
+def handover() -> Registry | str | None:
+    """What a worker process needs to read claims with this process's registry: the
+    registry itself when one was activated, the database to build it from when it is
+    still to be built, None for the packaged snapshot. A worker started fresh
+    (forkserver, spawn) knows none of it: give this to `adopt` in its initializer."""
+    return _active if _active is not None else _pending
+
+
+def adopt(given: Registry | str | None) -> None:
+    """In a worker process: read claims with the registry `handover` gave."""
+    global _active, _pending
+    if isinstance(given, str):
+        _active, _pending = None, given
+    else:
+        _active, _pending = given, None
+
+
 def activate(registry: Registry | None) -> None:
     """Read claims with this registry from now on (None: the packaged snapshot)."""
     global _active, _pending
     _active, _pending = registry, None
 
 
-__all__ = ["Dataset", "DatasetError", "RegPlayer", "Registry", "activate", "active",
-           "from_dataset", "load_active", "name_key", "player_rows", "read_dataset",
+__all__ = ["Dataset", "DatasetError", "RegPlayer", "Registry", "activate", "active", "adopt",
+           "from_dataset", "handover", "load_active", "name_key", "player_rows", "read_dataset",
            "snapshot"]
