@@ -16,8 +16,9 @@ Taccuino's own site, "la nostra redazione") is marked `own` and is not a relay.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -180,6 +181,14 @@ _ANAPHORIC = re.compile(
 )
 
 
+@lru_cache(maxsize=8)
+def _matcher(known: tuple[KnownSource, ...]) -> SourceMatcher:
+    """One matcher per set of known sources: every article of a pass cites from the same
+    sources, and building the matcher (folding every name, compiling the pattern) cost
+    more than reading an article's relays."""
+    return SourceMatcher(known)
+
+
 def find_relays(
     article: Article,
     known: Sequence[KnownSource],
@@ -190,7 +199,7 @@ def find_relays(
 
     `blocked` spans (clubs) are never taken as a cited name.
     """
-    matcher = SourceMatcher(known)
+    matcher = _matcher(tuple(known))
     text = article.text
     blocked_at = {i for a, b in blocked for i in range(a, b)}
     relays: dict[int, Relay] = {}
@@ -247,15 +256,24 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
-def club_source(known: Sequence[KnownSource], resolve: object) -> dict[str, KnownSource]:
+def club_source(known: Sequence[KnownSource], resolve: Callable[[str], str | None]
+                ) -> dict[str, KnownSource]:
     """Known sources that are a club's own site, by club id ("AC Milan" -> milan).
 
-    `resolve` maps a plain name to a club id (ClubIndex.lookup).
+    `resolve` maps a plain name to a club id (ClubIndex.lookup). The same sources and
+    resolver give the same answer: it is kept (a pass asks it once per article); callers
+    must not change the mapping returned.
     """
+    return _club_source(tuple(known), resolve)
+
+
+@lru_cache(maxsize=8)
+def _club_source(known: tuple[KnownSource, ...], resolve: Callable[[str], str | None]
+                 ) -> dict[str, KnownSource]:
     out: dict[str, KnownSource] = {}
     for s in known:
         for form in (s.name, *s.aliases):
-            cid = resolve(form)  # type: ignore[operator]
+            cid = resolve(form)
             if cid:
                 out.setdefault(cid, s)
                 break
