@@ -280,6 +280,7 @@ class Cue:
     past: bool = False  # "dopo il sondaggio": mentioned as history
 
 
+@lru_cache(maxsize=4096)
 def is_squad_news(sentence: str) -> bool:
     """A renewal, an injury, a retirement: the sentence ties a player to his own club."""
     return bool(_SQUAD_NEWS.search(sentence))
@@ -378,6 +379,7 @@ def _stage_cues(clause: str, conditional: bool = False) -> tuple[Cue, ...]:
     return tuple(sorted(cues, key=lambda c: c.start))
 
 
+@lru_cache(maxsize=4096)
 def deal_shape(text: str) -> str | None:
     """The deal shape stated in text, the most specific first."""
     for shape, rx in DEALS:
