@@ -212,7 +212,6 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
     """
     from pipeline.board import findings, findings_lines
     from pipeline.cli_output import (
-        HistoryBars,
         PassProgress,
         history_dict,
         print_history,
@@ -243,7 +242,7 @@ def backfill(settings: Settings, host_delay: float | None, timeout: float | None
                                  clock=lambda: dt.datetime.now(dt.UTC))
         history = None
         if since is not None and not signalled:
-            with HistoryBars() as bars:
+            with PassProgress() as bars:
                 history = history_pass(
                     sources, store, fetcher, since=_aware(since) or now, until=_aware(until),
                     warcs=warcs, now=now, progress=bars, sitemaps=not no_sitemaps,

@@ -18,15 +18,14 @@ from rich.progress import (
     TaskID,
     TaskProgressColumn,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
 
-from pipeline.history import HistoryProgress, HistorySummary
+from pipeline.history import HistorySummary
+from pipeline.ingest import Progress as PassProgressBase
 from pipeline.learning import Posterior, brier, log_loss, reliability_bins
-from pipeline.run import FeedReport, PassSummary
-from pipeline.run import Progress as PassProgressBase
+from pipeline.run import PassSummary
 
 
 class _TerminalBars:
@@ -48,26 +47,25 @@ class _TerminalBars:
 
 
 class PassProgress(_TerminalBars, PassProgressBase):
-    """Two bars: feeds and pages."""
+    """One bar a stage (feeds, pages, sitemaps, warc bytes) with its rate and time left."""
 
     def __init__(self) -> None:
-        super().__init__(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(),
-                         TimeElapsedColumn())
-        self.feeds = self.bar.add_task("feeds", total=0, visible=False)
-        self.pages = self.bar.add_task("pages", total=0, visible=False)
+        super().__init__(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                         TaskProgressColumn(), _RateColumn(), TimeRemainingColumn())
+        self.tasks: dict[str, TaskID] = {}
 
-    def feeds_started(self, total: int) -> None:
-        self.bar.update(self.feeds, total=total, visible=True)
+    def started(self, stage: str, total: int | None) -> None:
+        self.tasks[stage] = self.bar.add_task(stage, total=total)
 
-    def feed_done(self, report: FeedReport) -> None:
-        self.bar.advance(self.feeds)
+    def added(self, stage: str, count: int) -> None:
+        if stage not in self.tasks:
+            self.started(stage, 0)
+        task = self.bar.tasks[self.tasks[stage]]
+        self.bar.update(self.tasks[stage], total=(task.total or 0) + count)
 
-    def pages_queued(self, count: int) -> None:
-        task = self.bar.tasks[self.pages]
-        self.bar.update(self.pages, total=(task.total or 0) + count, visible=True)
-
-    def page_done(self) -> None:
-        self.bar.advance(self.pages)
+    def advanced(self, stage: str, amount: int = 1) -> None:
+        if stage in self.tasks:
+            self.bar.advance(self.tasks[stage], amount)
 
 
 def print_summary(summary: PassSummary) -> None:
@@ -176,22 +174,6 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.1f}/s" if speed else "  ?/s", style="progress.data.speed")
 
 
-class HistoryBars(_TerminalBars, HistoryProgress):
-    """One bar a stage (sitemaps, pages, warc bytes) with its rate and time left."""
-
-    def __init__(self) -> None:
-        super().__init__(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
-                         TaskProgressColumn(), _RateColumn(), TimeRemainingColumn())
-        self.tasks: dict[str, TaskID] = {}
-
-    def started(self, stage: str, total: int | None) -> None:
-        self.tasks[stage] = self.bar.add_task(stage, total=total)
-
-    def advanced(self, stage: str, amount: int = 1) -> None:
-        if stage in self.tasks:
-            self.bar.advance(self.tasks[stage], amount)
-
-
 def print_history(h: HistorySummary) -> None:
     out = click.echo
     out(f"sitemaps: {h.sitemaps_read} read, {h.sitemaps_failed} failed")
@@ -216,7 +198,8 @@ def history_dict(h: HistorySummary) -> dict[str, Any]:
         "pages": {"new": h.pages_new, "known": h.pages_known,
                   "out_of_range": h.pages_out_of_range + h.listed_out_of_range,
                   "failed": h.pages_failed},
-        "page_failures": [f.__dict__ for f in h.page_failures],
+        "page_failures": [{"outlet_id": f.outlet_id, "url": f.url, "kind": f.kind,
+                           "message": f.message} for f in h.page_failures],
         "warcs": [{"path": w.path, "records": w.records, "kept": w.kept,
                    "skipped": w.skipped, "error": w.error} for w in h.warcs],
         "requests": h.requests,

@@ -250,7 +250,7 @@ class _PollLog(Progress):
         self.fetcher, self.stop = fetcher, stop
         self.reports: list[FeedReport] = []
         self.stored = 0
-        self.started = time.monotonic()
+        self.began = time.monotonic()
 
     def feed_done(self, report: FeedReport) -> None:
         self.reports.append(report)
@@ -260,14 +260,14 @@ class _PollLog(Progress):
         if self.stop.is_set():
             raise _Stopping
 
-    def page_done(self) -> None:
-        if self.stop.is_set():
+    def advanced(self, stage: str, amount: int = 1) -> None:
+        if self.stop.is_set():  # a page (or a feed) stored: a boundary
             raise _Stopping
 
     def log_unfinished(self) -> None:
         """The feeds a stop cut short still get their line (their articles so far are in)."""
         done = {r.url for r in self.reports}
-        for url in self.fetcher.polled_since(self.started):
+        for url in self.fetcher.polled_since(self.began):
             if url not in done:
                 self._log(url, "interrupted")
 

@@ -1,15 +1,15 @@
 """Orchestration of a history pass: past articles from sitemaps and WARC archives.
 
-    outlets -> walk sitemaps -> new links -> fetch page -+
-    WARC files -> outlet pages -> new links -------------+-> extract + claims -> store
+    outlets -> walk sitemaps -> new links -+-> ingest (fetch page -> read -> store)
+    WARC files -> outlet pages -> new links +-> ingest (read -> store)
 
-The twin of `pipeline.run.fetch_pass` for the past, and like it decides nothing itself:
-the stages are called in order, every failure is a value in the summary (and a link
-failure in the store), and everything that touches the database runs in the calling
-thread. Pages are fetched in one small thread pool per host (politeness is the
-Fetcher's); extraction and claims run in a thread pool, or in a process pool over all
-cores when there is enough work for the processes to pay for themselves. Results are
-consumed in input order, so both pools store the same articles in the same order.
+The twin of `pipeline.run.fetch_pass` for the past, through the same ingest path
+(`pipeline.ingest`), and like it decides nothing itself: the stages are called in order,
+every failure is a value in the summary (and a link failure in the store), and everything
+that touches the database runs in the calling thread. Pages are fetched in one small
+thread pool per host (politeness is the Fetcher's) and read in worker processes over all
+cores when there is enough work for them to pay for themselves (threads otherwise).
+Outcomes are stored in input order, so both store the same articles in the same order.
 
 Resumable: a link that already led to a stored article is neither fetched nor read again.
 """
@@ -17,58 +17,45 @@ Resumable: a link that already led to a stored article is neither fetched nor re
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
-import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import (
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-)
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from pipeline import run
-from pipeline.articles import page_draft
 from pipeline.claims import KnownSource
-from pipeline.extract import ExtractionError, extract_page, normalize_url
-from pipeline.fetch import Fetcher, FetchResult
+from pipeline.extract import normalize_url
+from pipeline.fetch import Fetcher
 from pipeline.fetch.sitemaps import (
     SitemapPage,
     SitemapProblem,
     SitemapRead,
-    in_range,
     walk_sitemaps,
 )
 from pipeline.fetch.warc import WarcError, WarcPage, WarcTally, read_warc
-from pipeline.model import ArticleDraft, Claim
+from pipeline.ingest import (
+    POOL_THRESHOLD,
+    Failure,
+    Ingest,
+    Link,
+    Outcome,
+    Page,
+    Progress,
+    record,
+)
 from pipeline.sources import Outlet, Sources
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
 
-# Above this many pages to extract, a process pool (every core) beats threads, which
-# trafilatura's pure-Python work keeps on one core; below it, starting the processes
-# (each imports trafilatura and the claims data) costs more than it saves.
-POOL_THRESHOLD = 50
 _FETCH_WINDOW = 64  # pages fetched ahead of the one being extracted: bounds memory
 _WALKERS = 8  # outlets whose sitemaps are walked at once (each walk is one host's)
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class PageFailure:
-    outlet_id: str
-    url: str
-    kind: str  # a FetchError kind, or "extraction"
-    message: str
 
 
 @dataclass(frozen=True)
@@ -92,7 +79,7 @@ class HistorySummary:
     pages_new: int
     pages_known: int  # already stored (earlier runs, or twice in this one): not fetched
     pages_out_of_range: int  # dated outside the range by their own page: not stored
-    page_failures: tuple[PageFailure, ...]
+    page_failures: tuple[Failure, ...]  # kind: a FetchError kind, "http" or "extraction"
     warcs: tuple[WarcReport, ...]
     requests: int
 
@@ -120,110 +107,72 @@ class HistorySummary:
         return 0 if readable or not asked else 1
 
 
-class HistoryProgress:
-    """What a history pass reports as it goes; the CLI draws it, tests ignore it.
-
-    Stages: "sitemaps" (total: outlets), "pages" (total: pages to fetch and read, known
-    once the sitemaps are walked), "warc" (total: bytes of the archives).
-    """
-
-    def started(self, stage: str, total: int | None) -> None: ...
-
-    def advanced(self, stage: str, amount: int = 1) -> None: ...
-
-
 # ---------------------------------------------------------------- values between stages
-
-@dataclass(frozen=True)
-class _Job:
-    """One page to extract: everything the worker needs, picklable for a process pool."""
-
-    outlet: Outlet
-    link: str  # normalized: how it was listed
-    final_url: str  # after redirects
-    content: bytes
-    fetched_at: dt.datetime
-    title_hint: str | None  # news:title
-    published_hint: dt.datetime | None  # news:publication_date
-    dated_fallback: dt.datetime | None  # the capture date of an archived page
-    since: dt.datetime
-    until: dt.datetime | None
-    known: tuple[KnownSource, ...]
-
-
-@dataclass(frozen=True)
-class _Extracted:
-    draft: ArticleDraft
-    claims: tuple[Claim, ...]
-
-
-@dataclass(frozen=True)
-class _OutOfRange:
-    url: str
-    published_at: dt.datetime
-
 
 @dataclass
 class _Tally:
     claimed: set[str] = field(default_factory=set)  # links taken by this pass
     counts: Counter[str] = field(default_factory=Counter)
-    failures: list[PageFailure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
 
 def history_pass(sources: Sources, store: Store, fetcher: Fetcher, *, since: dt.datetime,
                  until: dt.datetime | None, warcs: Sequence[str | Path] = (),
-                 now: dt.datetime, progress: HistoryProgress | None = None,
+                 now: dt.datetime, progress: Progress | None = None,
                  known_sources: Sequence[KnownSource] | None = None,
                  sitemaps: bool = True, max_sitemaps: int = 200,
                  clock: Callable[[], dt.datetime] | None = None,
                  pool_threshold: int = POOL_THRESHOLD,
                  workers: int | None = None) -> HistorySummary:
     """Store the articles of [since, until) (no `until`: no upper bound) that every
-    outlet's sitemaps list (unless `sitemaps` is false) and that `warcs` hold."""
+    outlet's sitemaps list (unless `sitemaps` is false) and that `warcs` hold. Pages are
+    read in `workers` processes (default: every core) once there are more than
+    `pool_threshold` of them."""
     if since.tzinfo is None or (until is not None and until.tzinfo is None):
         raise ValueError("history_pass needs timezone-aware since and until")
-    progress = progress or HistoryProgress()
+    progress = progress or Progress()
     clock = clock or (lambda: now)
     known = tuple(known_sources if known_sources is not None else run.known_sources(sources))
-    workers = workers or os.cpu_count() or 1
     store.sync_sources(sources, now)
     requests_before = fetcher.request_count
     tally = _Tally()
     read = listed_out = 0
     problems: list[SitemapProblem] = []
-
-    def extract_and_store(jobs: Iterable[_Job | PageFailure], stage: str) -> None:
-        for outcome in _extract_all(jobs, pool_threshold, workers):
-            _store_outcome(store, outcome, tally, clock())
-            if stage == "pages":
-                progress.advanced(stage)
-
-    if sitemaps:
-        listed: list[tuple[Outlet, SitemapPage]] = []
-        for outlet, items in _walk_all(fetcher, sources.outlets, since, until, max_sitemaps,
-                                       progress):
-            for item in items:
-                if isinstance(item, SitemapPage):
-                    listed.append((outlet, item))
-                elif isinstance(item, SitemapRead):
-                    read += 1
-                    listed_out += item.pages_out_of_range
-                else:
-                    log.warning("%s: sitemap: %s", item.outlet_id, item.message)
-                    problems.append(item)
-        fresh = _new_links(store, [(normalize_url(p.url), (o, p)) for o, p in listed], tally)
-        progress.started("pages", len(fresh))
-        extract_and_store(_fetch_all(fetcher, fresh, since, until, known, clock), "pages")
-
     reports = []
-    if warcs:
-        sizes = [_size(path) for path in warcs]
-        progress.started("warc", sum(sizes))
-        for path, size in zip(warcs, sizes, strict=True):
-            report = _read_archive(path, size, sources.outlets, store, tally, progress,
-                                   since, until, known)
-            extract_and_store(report.jobs, "warc")
-            reports.append(report.finish())
+    with Ingest(fetcher, known, clock=clock, workers=workers,
+                threshold=pool_threshold) as ingest:
+        window = max(_FETCH_WINDOW, 4 * ingest.workers)
+        if sitemaps:
+            listed: list[tuple[Outlet, SitemapPage]] = []
+            for outlet, items in _walk_all(fetcher, sources.outlets, since, until,
+                                           max_sitemaps, progress):
+                for item in items:
+                    if isinstance(item, SitemapPage):
+                        listed.append((outlet, item))
+                    elif isinstance(item, SitemapRead):
+                        read += 1
+                        listed_out += item.pages_out_of_range
+                    else:
+                        log.warning("%s: sitemap: %s", item.outlet_id, item.message)
+                        problems.append(item)
+            fresh = _new_links(store, [(normalize_url(p.url), (o, p)) for o, p in listed],
+                               tally)
+            progress.started("pages", len(fresh))
+            ingest.expect(len(fresh))
+            links = (_sitemap_link(o, p, link, since, until) for link, (o, p) in fresh)
+            _store_all(store, (ingest.submit(x) for x in links), window, tally, clock,
+                       lambda: progress.advanced("pages"))
+
+        if warcs:
+            sizes = [_size(path) for path in warcs]
+            progress.started("warc", sum(sizes))
+            for path, size in zip(warcs, sizes, strict=True):
+                archive = _read_archive(path, size, sources.outlets, store, tally, progress,
+                                        since, until)
+                pages = _announced(ingest, archive.pages)
+                _store_all(store, (ingest.submit_page(p) for p in pages), window, tally,
+                           clock, lambda: None)
+                reports.append(archive.finish())
 
     c = tally.counts
     return HistorySummary(
@@ -233,10 +182,42 @@ def history_pass(sources: Sources, store: Store, fetcher: Fetcher, *, since: dt.
         requests=fetcher.request_count - requests_before)
 
 
+def _sitemap_link(outlet: Outlet, page: SitemapPage, link: str, since: dt.datetime,
+                  until: dt.datetime | None) -> Link:
+    published = page.published_at if page.dated_by == "publication_date" else None
+    return Link(outlet, link, fetch_url=page.url, title_hint=page.title,
+                published_hint=published, since=since, until=until)
+
+
+def _announced(ingest: Ingest, pages: Iterator[Page]) -> Iterator[Page]:
+    """An archive's pages, each announced to the ingest before it is read: the first
+    ones at once, so that a big archive is read by the worker processes from its start."""
+    head = list(islice(pages, ingest.threshold + 1))
+    ingest.expect(len(head))
+    yield from head
+    for page in pages:
+        ingest.expect(1)
+        yield page
+
+
+def _store_all(store: Store, outcomes: Iterator[Future[Outcome]], window: int, tally: _Tally,
+               clock: Callable[[], dt.datetime], advance: Callable[[], None]) -> None:
+    """Each outcome stored in the order it was asked for, `window` of them under way."""
+    ahead: deque[Future[Outcome]] = deque()
+    for future in outcomes:
+        ahead.append(future)
+        if len(ahead) >= window:
+            _store_outcome(store, ahead.popleft().result(), tally, clock())
+            advance()
+    while ahead:
+        _store_outcome(store, ahead.popleft().result(), tally, clock())
+        advance()
+
+
 # ---------------------------------------------------------------- sitemaps
 
 def _walk_all(fetcher: Fetcher, outlets: Sequence[Outlet], since: dt.datetime,
-              until: dt.datetime | None, max_sitemaps: int, progress: HistoryProgress
+              until: dt.datetime | None, max_sitemaps: int, progress: Progress
               ) -> list[tuple[Outlet, list[SitemapPage | SitemapRead | SitemapProblem]]]:
     """Every outlet's walk, a few outlets at a time, in the outlets' order."""
     progress.started("sitemaps", len(outlets))
@@ -253,43 +234,15 @@ def _walk_all(fetcher: Fetcher, outlets: Sequence[Outlet], since: dt.datetime,
     return [(o, by_outlet[o.id]) for o in outlets]
 
 
-def _fetch_all(fetcher: Fetcher, fresh: list[tuple[str, tuple[Outlet, SitemapPage]]],
-               since: dt.datetime, until: dt.datetime | None, known: tuple[KnownSource, ...],
-               clock: Callable[[], dt.datetime]) -> Iterator[_Job | PageFailure]:
-    """The listed pages fetched, in listing order, a bounded window ahead."""
-    with run.HostPools(fetcher.config.per_host_concurrency) as pools:
-        window: deque[tuple[str, Outlet, SitemapPage, Future[FetchResult]]] = deque()
-
-        def outcome() -> _Job | PageFailure:
-            link, outlet, page, future = window.popleft()
-            result = future.result()
-            if result.error is not None or not result.ok:
-                kind = result.error.kind if result.error else "http"
-                message = result.error.message if result.error else f"HTTP {result.status}"
-                return PageFailure(outlet.id, link, kind, message)
-            published = page.published_at if page.dated_by == "publication_date" else None
-            return _Job(outlet, link, result.final_url, result.content, clock(), page.title,
-                        published, None, since, until, known)
-
-        for link, (outlet, page) in fresh:
-            fetch = functools.partial(fetcher.fetch_page, page.url,
-                                      allowed_domains=outlet.domains)
-            window.append((link, outlet, page, pools.submit(page.url, fetch)))
-            if len(window) >= _FETCH_WINDOW:
-                yield outcome()
-        while window:
-            yield outcome()
-
-
 # ---------------------------------------------------------------- archives
 
 @dataclass
 class _Archive:
-    """One archive being read: its jobs (lazily, in this thread) and then its report."""
+    """One archive being read: its pages (lazily, in this thread) and then its report."""
 
     path: str
     tally: WarcTally
-    jobs: Iterator[_Job | PageFailure] = field(default_factory=lambda: iter(()))
+    pages: Iterator[Page] = field(default_factory=lambda: iter(()))
     error: str | None = None
 
     def finish(self) -> WarcReport:
@@ -298,8 +251,8 @@ class _Archive:
 
 
 def _read_archive(path: str | Path, size: int, outlets: Sequence[Outlet], store: Store,
-                  tally: _Tally, progress: HistoryProgress, since: dt.datetime,
-                  until: dt.datetime | None, known: tuple[KnownSource, ...]) -> _Archive:
+                  tally: _Tally, progress: Progress, since: dt.datetime,
+                  until: dt.datetime | None) -> _Archive:
     archive = _Archive(str(path), WarcTally())
     by_id = {o.id: o for o in outlets}
     position = [0]
@@ -308,26 +261,27 @@ def _read_archive(path: str | Path, size: int, outlets: Sequence[Outlet], store:
         progress.advanced("warc", now_at - position[0])
         position[0] = now_at
 
-    def jobs() -> Iterator[_Job | PageFailure]:
-        pages = read_warc(path, outlets, tally=archive.tally, on_position=advance)
+    def pages() -> Iterator[Page]:
+        records = read_warc(path, outlets, tally=archive.tally, on_position=advance)
         try:
-            for page in pages:
-                link = normalize_url(page.url)
-                if _new_links(store, [(link, page)], tally):
-                    yield _job_of(by_id[page.outlet_id], page, link, since, until, known)
+            for record in records:
+                link = normalize_url(record.url)
+                if _new_links(store, [(link, record)], tally):
+                    yield _archived(by_id[record.outlet_id], record, link, since, until)
         except WarcError as exc:  # what was readable has been yielded: report, go on
             log.warning("%s", exc)
             archive.error = str(exc)
         advance(max(position[0], size))
 
-    archive.jobs = jobs()
+    archive.pages = pages()
     return archive
 
 
-def _job_of(outlet: Outlet, page: WarcPage, link: str, since: dt.datetime,
-            until: dt.datetime | None, known: tuple[KnownSource, ...]) -> _Job:
-    return _Job(outlet, link, page.url, page.content, page.fetched_at, None, None,
-                page.fetched_at, since, until, known)
+def _archived(outlet: Outlet, page: WarcPage, link: str, since: dt.datetime,
+              until: dt.datetime | None) -> Page:
+    """An archived page, in hand: dated by its capture when it says no date itself."""
+    return Page(Link(outlet, link, since=since, until=until), page.url, page.content,
+                page.fetched_at, dated_fallback=page.fetched_at)
 
 
 def _size(path: str | Path) -> int:
@@ -335,64 +289,6 @@ def _size(path: str | Path) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0  # read_warc will say why it cannot be opened
-
-
-# ---------------------------------------------------------------- extraction (any pool)
-
-def _extract_all(jobs: Iterable[_Job | PageFailure], threshold: int, workers: int
-                 ) -> Iterator[_Extracted | _OutOfRange | PageFailure]:
-    """Each job's outcome, in the jobs' order; a process pool when there are more than
-    `threshold` of them (and more than one core), threads otherwise."""
-    it = iter(jobs)
-    head = list(islice(it, threshold + 1))
-    if not head:
-        return
-    executor: Executor
-    if len(head) > threshold and workers > 1:
-        from pipeline import registry  # the workers read claims with this registry too
-
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
-                                       initializer=registry.adopt,
-                                       initargs=(registry.handover(),))
-    else:
-        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voci-extract")
-    with executor:
-        window: deque[Future[_Extracted | _OutOfRange | PageFailure] | PageFailure] = deque()
-        for job in chain(head, it):
-            window.append(job if isinstance(job, PageFailure) else executor.submit(_extract, job))
-            if len(window) >= 4 * workers:
-                yield _outcome(window.popleft())
-        while window:
-            yield _outcome(window.popleft())
-
-
-def _outcome(item: Future[_Extracted | _OutOfRange | PageFailure] | PageFailure
-             ) -> _Extracted | _OutOfRange | PageFailure:
-    return item if isinstance(item, PageFailure) else item.result()
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    # Not fork: the parent runs fetcher and loopback threads, and a forked child would
-    # inherit their locks mid-flight. forkserver forks from a clean process instead.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
-
-
-def _extract(job: _Job) -> _Extracted | _OutOfRange | PageFailure:
-    """Page bytes -> the article and its claims. Runs in a worker thread or process."""
-    outlet = job.outlet
-    try:
-        page = extract_page(job.content, url=job.final_url, owns_host=outlet.owns_host)
-    except ExtractionError as exc:
-        return PageFailure(outlet.id, job.link, "extraction", f"{job.final_url}: {exc}")
-    when = page.published_at or job.published_hint or job.dated_fallback
-    if when is not None and not in_range(when, job.since, job.until):
-        return _OutOfRange(job.link, when)
-    draft = page_draft(page, link=job.link, final_url=job.final_url, outlet_id=outlet.id,
-                       fetched_at=job.fetched_at, title_hint=job.title_hint,
-                       published_hint=job.published_hint)
-    return _Extracted(draft, run.claims_of(draft.title, draft.body, outlet.id, job.known,
-                                           draft.published_at))
 
 
 # ---------------------------------------------------------------- bookkeeping (this thread)
@@ -408,17 +304,12 @@ def _new_links(store: Store, items: list[tuple[str, _T]], tally: _Tally
     return fresh
 
 
-def _store_outcome(store: Store, outcome: _Extracted | _OutOfRange | PageFailure,
-                   tally: _Tally, at: dt.datetime) -> None:
-    if isinstance(outcome, PageFailure) and outcome.kind == "stopped":
-        return  # a stop is no failure of the page: the next run takes it
-    if isinstance(outcome, PageFailure):
+def _store_outcome(store: Store, outcome: Outcome, tally: _Tally, at: dt.datetime) -> None:
+    if isinstance(outcome, Failure) and outcome.kind != "stopped":
         log.warning("%s: %s", outcome.outlet_id, outcome.message)
-        store.record_link_failure(url=outcome.url, outlet_id=outcome.outlet_id, feed_id=None,
-                                  kind=outcome.kind, message=outcome.message, at=at)
+    kept = record(store, outcome, at)  # an article and its claims: one transaction
+    if kept == "failed":
+        assert isinstance(outcome, Failure)
         tally.failures.append(outcome)
-    elif isinstance(outcome, _OutOfRange):
-        tally.counts["out_of_range"] += 1
-    else:
-        stored = store.add_article(outcome.draft, claims=outcome.claims)  # one transaction
-        tally.counts["new" if stored.new else "known"] += 1
+    elif kept != "stopped":  # a stop is no failure of the page: the next run takes it
+        tally.counts[kept] += 1

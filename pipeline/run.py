@@ -1,12 +1,14 @@
 """Orchestration: one pass over the feeds, sequencing the stages. Decides nothing itself.
 
-    feeds due -> fetch feed -> parse -> new links -> fetch page -> extract -> draft -> store
+    feeds due -> fetch feed -> parse -> new links -> ingest (fetch page -> read -> store)
 
-Network work runs in one small thread pool per host (its size is the per-host concurrency
-limit, so a slow host never holds up the others); everything that touches the database
-runs here, in the calling thread, one transaction per article. A failed feed or page is a
-value in the summary, recorded in the store, and the pass goes on. Used by `voci backfill`
-and, later, by the daemon and the workers.
+Feeds and pages are fetched in one small thread pool per host (its size is the per-host
+concurrency limit, so a slow host never holds up the others); each new link is handed to
+the one ingest path (`pipeline.ingest`), which reads pages in worker processes once a pass
+has enough of them. Everything that touches the database runs here, in the calling
+thread, one transaction per article. A failed feed or page is a value in the summary,
+recorded in the store, and the pass goes on. Used by `voci backfill`, the daemon and the
+workers.
 """
 
 from __future__ import annotations
@@ -14,27 +16,32 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import TypeVar
 
-from pipeline.articles import draft_from_feed, draft_from_page
-from pipeline.claims import KnownSource, extract_claims
-from pipeline.extract import ExtractionError, extract_page, normalize_url
+from pipeline.claims import KnownSource
+from pipeline.extract import normalize_url
 from pipeline.fetch import Fetcher, FetchResult, retry_after_seconds
 from pipeline.fetch.feeds import FeedParseError, parse_feed
-from pipeline.model import ArticleDraft, Claim, FeedEntry, FeedState, ParsedFeed
+from pipeline.ingest import (
+    POOL_THRESHOLD,
+    Failure,
+    Ingest,
+    Link,
+    Outcome,
+    Progress,
+    claims_of,
+    record,
+)
+from pipeline.model import FeedEntry, FeedState, ParsedFeed
 from pipeline.schedule import freshness, next_due, unchanged_polls_from
-from pipeline.sources import Outlet, Sources
+from pipeline.sources import Sources
 from pipeline.store import FeedFetch, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Fetch errors that say the link itself is unacceptable: no fallback to the feed's text.
-REFUSED = frozenset({"foreign_host", "bad_url"})
 
 
 @dataclass(frozen=True)
@@ -52,18 +59,9 @@ class FeedReport:
 
 
 @dataclass(frozen=True)
-class LinkFailure:
-    outlet_id: str
-    feed_id: int
-    url: str
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True)
 class PassSummary:
     feeds: tuple[FeedReport, ...]
-    link_failures: tuple[LinkFailure, ...]
+    link_failures: tuple[Failure, ...]
     requests: int
 
     def count(self, outcome: str) -> int:
@@ -87,32 +85,6 @@ class PassSummary:
         return 0 if any(f.outcome != "failed" for f in self.feeds) else 1
 
 
-class Progress:
-    """What a pass reports as it goes; the CLI draws it, tests ignore it."""
-
-    def feeds_started(self, total: int) -> None: ...
-
-    def feed_done(self, report: FeedReport) -> None: ...
-
-    def pages_queued(self, count: int) -> None: ...
-
-    def page_done(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    """A page job's outcome: the article to store and the claims it makes."""
-
-    draft: ArticleDraft
-    claims: tuple[Claim, ...]
-
-
-@dataclass(frozen=True)
-class _PageJob:
-    feed_id: int
-    link: str
-
-
 @dataclass
 class _FeedTally:
     state: FeedState
@@ -130,26 +102,30 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                clock: Callable[[], dt.datetime] | None = None,
                due_only: bool = False,
                feed_ids: Iterable[int] | None = None,
-               sync_sources: bool = True) -> PassSummary:
+               sync_sources: bool = True,
+               pool_threshold: int = POOL_THRESHOLD,
+               workers: int | None = None) -> PassSummary:
     """Fetch every active feed once (`due_only`: those due by `now`; `feed_ids`: these
     only), store the new articles they list. `sync_sources=False` when the caller has
-    just synced the feeds table with `sources` (a worker's poll of one feed)."""
+    just synced the feeds table with `sources` (a worker's poll of one feed). Pages are
+    read in `workers` processes (default: every core) once the pass has more than
+    `pool_threshold` of them."""
     progress = progress or Progress()
     clock = clock or (lambda: now)
     if sync_sources:
         store.sync_sources(sources, now)
     states = store.feeds_for_update(due_by=now if due_only else None, feed_ids=feed_ids)
     outlets = {o.id: o for o in sources.outlets}
-    progress.feeds_started(len(states))
+    progress.started("feeds", len(states))
     tallies: dict[int, _FeedTally] = {}
-    failures: list[LinkFailure] = []
+    failures: list[Failure] = []
     claimed: set[str] = set()  # links taken by this pass, across all feeds
-    known = known_sources(sources)
     requests_before = fetcher.request_count
-    with HostPools(fetcher.config.per_host_concurrency) as pools:
-        pending: dict[Future, FeedState | _PageJob] = {}
+    with Ingest(fetcher, known_sources(sources), clock=clock, workers=workers,
+                threshold=pool_threshold) as ingest:
+        pending: dict[Future, FeedState | Link] = {}
         for state in states:
-            pending[pools.submit(state.url, _fetch_feed, fetcher, state)] = state
+            pending[ingest.hosts.submit(state.url, _fetch_feed, fetcher, state)] = state
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -167,41 +143,42 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     tally.stopped = _was_stopped(result)
                     tallies[item.feed_id] = tally
                     if parsed is None:
-                        progress.feed_done(_complete(store, tally))
+                        _feed_done(progress, _complete(store, tally))
                         continue
                     jobs, known_count = fresh_links(by_link, stored_links, claimed)
                     tally.counts["known"] += known_count
                     outlet = outlets[item.outlet_id]
+                    ingest.expect(len(jobs))
                     for link, entry in jobs:
-                        job = pools.submit(link, _fetch_article, fetcher, outlet, item, entry,
-                                           link, parsed.language, clock, known)
-                        pending[job] = _PageJob(item.feed_id, link)
+                        page = Link(outlet, link, feed_id=item.feed_id, entry=entry,
+                                    language=parsed.language)
+                        pending[ingest.submit(page)] = page
                     tally.pending = len(jobs)
-                    progress.pages_queued(len(jobs))
+                    progress.added("pages", len(jobs))
                     if not jobs:
-                        progress.feed_done(_complete(store, tally))
+                        _feed_done(progress, _complete(store, tally))
                 else:
+                    assert item.feed_id is not None
                     tally = tallies[item.feed_id]
-                    outcome = fut.result()
-                    if isinstance(outcome, LinkFailure) and outcome.kind == "stopped":
+                    outcome: Outcome = fut.result()
+                    kept = record(store, outcome, clock())
+                    if kept == "stopped":
                         tally.stopped = True  # not a failure of the link: taken next run
-                    elif isinstance(outcome, LinkFailure):
-                        store.record_link_failure(url=outcome.url, outlet_id=outcome.outlet_id,
-                                                  feed_id=outcome.feed_id, kind=outcome.kind,
-                                                  message=outcome.message, at=clock())
-                        failures.append(outcome)
-                        tally.counts["failed"] += 1
                     else:
-                        # The article and its claims in one transaction: a kill between
-                        # them would leave an article that is never read again.
-                        stored = store.add_article(outcome.draft, claims=outcome.claims)
-                        tally.counts["new" if stored.new else "known"] += 1
-                    progress.page_done()
+                        if isinstance(outcome, Failure):
+                            failures.append(outcome)
+                        tally.counts[kept] += 1
+                    progress.advanced("pages")
                     tally.pending -= 1
                     if tally.pending == 0:
-                        progress.feed_done(_complete(store, tally))
+                        _feed_done(progress, _complete(store, tally))
     reports = tuple(_finish(tallies[s.feed_id]) for s in states)
     return PassSummary(reports, tuple(failures), fetcher.request_count - requests_before)
+
+
+def _feed_done(progress: Progress, report: FeedReport) -> None:
+    progress.feed_done(report)
+    progress.advanced("feeds")
 
 
 # ---------------------------------------------------------------- work done in the pools
@@ -220,46 +197,6 @@ def _fetch_feed(fetcher: Fetcher, state: FeedState
     return result, parsed, None
 
 
-def _fetch_article(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
-                   link: str, language: str | None, clock: Callable[[], dt.datetime],
-                   known: Sequence[KnownSource]) -> _Fetched | LinkFailure:
-    outcome = _fetch_draft(fetcher, outlet, state, entry, link, language, clock)
-    if isinstance(outcome, LinkFailure):
-        return outcome
-    return _Fetched(outcome, claims_of(outcome.title, outcome.body, outlet.id, known,
-                                       outcome.published_at))
-
-
-def _fetch_draft(fetcher: Fetcher, outlet: Outlet, state: FeedState, entry: FeedEntry,
-                 link: str, language: str | None,
-                 clock: Callable[[], dt.datetime]) -> ArticleDraft | LinkFailure:
-    result = fetcher.fetch_page(link, allowed_domains=outlet.domains)
-    if _was_stopped(result):
-        return LinkFailure(outlet.id, state.feed_id, link, "stopped", result.error.message
-                           if result.error else "stopped")
-    if result.error is not None and result.error.kind in REFUSED:
-        log.warning("%s: refused %s: %s", outlet.id, link, result.error.message)
-        return LinkFailure(outlet.id, state.feed_id, link, result.error.kind,
-                           result.error.message)
-    if result.error is None and result.ok:
-        try:
-            page = extract_page(result.content, url=result.final_url, owns_host=outlet.owns_host)
-        except ExtractionError as exc:
-            why = f"extraction failed: {exc}"
-        else:
-            return draft_from_page(entry, page, final_url=result.final_url, outlet_id=outlet.id,
-                                   feed_id=state.feed_id, fetched_at=clock(),
-                                   feed_language=language)
-    else:
-        why = result.error.message if result.error else f"HTTP {result.status}"
-    draft = draft_from_feed(entry, outlet_id=outlet.id, feed_id=state.feed_id,
-                            fetched_at=clock(), why=why, language=language)
-    if draft is None:
-        return LinkFailure(outlet.id, state.feed_id, link, "no_text",
-                           f"{why}; the feed has no text for it either")
-    return draft
-
-
 # ---------------------------------------------------------------- claims
 
 def known_sources(sources: Sources) -> tuple[KnownSource, ...]:
@@ -267,14 +204,6 @@ def known_sources(sources: Sources) -> tuple[KnownSource, ...]:
     return tuple([KnownSource(o.id, o.name, o.aliases, "outlet") for o in sources.outlets]
                  + [KnownSource(j.id, j.name, j.aliases, "journalist")
                     for j in sources.journalists])
-
-
-def claims_of(title: str, body: str, outlet_id: str, known: Sequence[KnownSource],
-              published_at: dt.datetime | None = None) -> tuple[Claim, ...]:
-    """The claims of one article; `published_at` (else today) is the day the player
-    registry is asked where each player plays."""
-    return tuple(extract_claims(title, body, outlet_id=outlet_id, known_sources=known,
-                                published_at=published_at))
 
 
 def reextract_claims(sources: Sources, store: Store,
@@ -365,26 +294,3 @@ def _was_stopped(result: FetchResult) -> bool:
 def _finish(tally: _FeedTally) -> FeedReport:
     c = tally.counts
     return replace(tally.report, new=c["new"], known=c["known"], failed=c["failed"])
-
-
-class HostPools:
-    """One small thread pool per host: per-host concurrency without head-of-line blocking."""
-
-    def __init__(self, per_host: int) -> None:
-        self.per_host = per_host
-        self.pools: dict[str, ThreadPoolExecutor] = {}
-
-    def submit(self, url: str, fn: Callable[..., Any], *args: Any) -> Future:
-        host = (urlsplit(url).hostname or "").lower()
-        pool = self.pools.get(host)
-        if pool is None:
-            pool = ThreadPoolExecutor(max_workers=self.per_host, thread_name_prefix=f"voci-{host}")
-            self.pools[host] = pool
-        return pool.submit(fn, *args)
-
-    def __enter__(self) -> HostPools:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for pool in self.pools.values():
-            pool.shutdown(wait=True, cancel_futures=True)

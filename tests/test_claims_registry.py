@@ -525,11 +525,13 @@ def test_a_signing_reported_done_is_official(registry, title):
         ("tomas quintero", "torino", "genoa", "official")]
 
 
-def test_history_workers_read_claims_with_the_registry_this_process_reads(registry) -> None:
-    """A history backfill extracts in worker processes started fresh: they read claims
-    with the registry the command activated (an imported one), not the packaged one."""
+def test_ingest_workers_read_claims_with_the_registry_this_process_reads(
+        registry, fetch_config) -> None:
+    """A backfill reads pages in worker processes started fresh: they read claims with
+    the registry the command activated (an imported one), not the packaged one."""
     from pipeline import registry as active_registry
-    from pipeline.history import _extract_all, _Job
+    from pipeline.fetch import Fetcher
+    from pipeline.ingest import Ingest, Link, Page, read
     from pipeline.sources import Feed, Outlet
 
     outlet = Outlet("test", "Test", 0.5, (Feed("https://test.example/rss"),),
@@ -538,16 +540,21 @@ def test_history_workers_read_claims_with_the_registry_this_process_reads(regist
             "<h1>Marco Ferretti verso il Lecce</h1><p>" + "Il Lecce ha chiesto Marco Ferretti: "
             "trattativa avviata, si tratta sulla formula. " * 6 + "</p></article></body></html>")
     at = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
-    jobs = [_Job(outlet, f"https://test.example/{n}", f"https://test.example/{n}",
-                 page.encode(), at, None, at, None, at - dt.timedelta(days=1), None, ())
-            for n in range(4)]
+    pages = [Page(Link(outlet, f"https://test.example/{n}", published_hint=at,
+                       since=at - dt.timedelta(days=1)),
+                  f"https://test.example/{n}", page.encode(), at) for n in range(4)]
     active_registry.activate(registry)
     try:
-        inline = list(_extract_all(jobs[:1], threshold=10, workers=2))  # threads
-        pooled = list(_extract_all(jobs, threshold=1, workers=2))  # a process pool
+        inline = read(pages[0], ())  # in this process
+        with Fetcher(fetch_config) as fetcher, Ingest(fetcher, (), clock=lambda: at,
+                                                      workers=2, threshold=1) as ingest:
+            ingest.expect(len(pages))
+            futures = [ingest.submit_page(p) for p in pages]
+            assert ingest.pooled  # worker processes
+            pooled = [f.result() for f in futures]
     finally:
         active_registry.activate(None)
-    [here] = [c for c in inline[0].claims if c.player == "Marco Ferretti"]  # type: ignore[union-attr]
+    [here] = [c for c in inline.claims if c.player == "Marco Ferretti"]  # type: ignore[union-attr]
     assert here.from_club == "genoa" and here.from_inferred
     for outcome in pooled:
         [there] = [c for c in outcome.claims if c.player == "Marco Ferretti"]  # type: ignore[union-attr]

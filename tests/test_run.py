@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -69,6 +71,31 @@ def test_backfill_stores_every_corpus_article_once_then_only_revalidates_feeds(
 def _is_feed(path: str) -> bool:
     return path.endswith((".xml", "/feed/"))
 
+
+
+def test_worker_processes_store_the_same_articles_and_claims_as_this_process(
+        corpus: CorpusServer, tmp_path: Path, fetch_config: FetchConfig) -> None:
+    """A backfill with many pages reads them in worker processes; a small poll reads
+    them here, in threads. Both store the same articles with the same claims."""
+    stored = []
+    for name, threshold in (("processes", 0), ("threads", 10**6)):
+        url = f"sqlite:///{tmp_path / name}.db"
+        with Store(url) as store, Fetcher(fetch_config) as fetcher:
+            summary = fetch_pass(corpus.sources(), store, fetcher, now=NOW,
+                                 pool_threshold=threshold, workers=2)
+            assert summary.articles_new > 0 and not summary.link_failures
+            articles = store.articles()
+            claims = store.claims_by_article()
+        by_id = {a.id: a.url for a in articles}
+        # ids, which copy of a syndicated story came first and which of an outlet's
+        # feeds listing the same link took it follow the order pages and feeds arrived
+        # in (threads and processes alike); the articles and copies themselves do not
+        rows = {a.url: {**dataclasses.asdict(a), "id": None, "copy_of_id": None,
+                        "feed_id": None} for a in articles}
+        copies = {frozenset((a.url, by_id[a.copy_of_id])) for a in articles if a.copy_of_id}
+        stored.append((rows, copies, {by_id[i]: c for i, c in claims.items()}))
+    assert stored[0] == stored[1]
+    assert any(stored[0][2].values())
 
 # ---------------------------------------------------------------- a site that misbehaves
 
