@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.text import alternation
+
 from .sentences import Article, fold, key
 
 DATA = Path(__file__).with_name("data") / "clubs.yaml"
@@ -129,8 +131,7 @@ class ClubIndex:
     def _pattern(self) -> re.Pattern[str]:
         """Every form, longest first, as one pattern: built when text is first searched
         (reading clubs by name needs none of it)."""
-        forms = sorted(self._forms, key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+        return re.compile(r"(?<!\w)" + alternation(self._forms) + r"(?!\w)")
 
     def _add(self, form: str, kind: str, cid: str, *, exclusive: bool) -> None:
         folded = fold(form)

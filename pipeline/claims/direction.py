@@ -358,9 +358,19 @@ _EPITHET = re.compile(
 def epithets(text: str, start: int, end: int) -> list[str]:
     """The nationalities text[start:end] refers to a player by ("l'olandese", "l'attaccante
     francese"), as comparable stems."""
-    return [m.group(1).lower()[:-1] for m in _EPITHET.finditer(text[start:end])]
+    return list(_epithets(text[start:end]))
+
+
+@lru_cache(maxsize=4096)  # asked again for the same clause, player after player
+def _epithets(span: str) -> tuple[str, ...]:
+    return tuple(m.group(1).lower()[:-1] for m in _EPITHET.finditer(span))
 
 
 def anaphor_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of "il centrocampista", "l'olandese", ... in text[start:end]."""
-    return [(m.start() + start, m.end() + start) for m in _ANAPHOR.finditer(text[start:end])]
+    return [(a + start, b + start) for a, b in _anaphors(text[start:end])]
+
+
+@lru_cache(maxsize=4096)
+def _anaphors(span: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in _ANAPHOR.finditer(span))

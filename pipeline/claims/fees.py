@@ -57,6 +57,9 @@ _AMOUNT = re.compile(
     rf"|{_NUM}\s*[-–/]\s*)?{_NUM}\s*(?:({_MILLION})|({_THOUSAND}))(?:\s+di)?(?:\s+(?:euro|€))?",
     re.IGNORECASE,
 )
+# What every amount above ends with: a number and its unit. Cheaper to look for than the
+# whole amount (whose optional opening is tried at every character): no unit, no amount.
+_UNIT_AMOUNT = re.compile(rf"{_NUM}\s*(?:{_MILLION}|{_THOUSAND})", re.IGNORECASE)
 _BONUS = re.compile(
     rf"(?:\s+(?:di\s+)?(?:euro\s+)?(?:di\s+parte\s+fissa|fissi|di\s+base|più\s+)?)?[\s,]*(?:più|\+|e|oltre(?:\s+a)?)\s+"
     rf"{_NUM}\s*(?:{_MILLION})?\s*(?:di\s+)?(?:euro\s+)?(?:di\s+)?(?:bonus|variabili|premi)",
@@ -116,7 +119,7 @@ def find_fees(text: str, start: int = 0, end: int | None = None) -> list[Fee]:
     span = text[start:end]
     fees: list[Fee] = []
     last_unit: int | None = None
-    for m in _AMOUNT.finditer(span):
+    for m in _AMOUNT.finditer(span) if _UNIT_AMOUNT.search(span) else ():
         low_token = m.group(1) or m.group(2)
         scale = _scale(m)
         amount = _value(m.group(3)) * scale

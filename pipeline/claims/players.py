@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.text import alternation
+
 from .sentences import Article, fold
 
 DATA = Path(__file__).with_name("data") / "names.yaml"
@@ -174,8 +176,8 @@ def name_lists() -> NameLists:
         data = yaml.safe_load(fh)
     people = frozenset(" ".join(fold(p).split()) for p in data["people"])
     surnames = frozenset(p.split()[-1] for p in people if len(p.split()) > 1)
-    forms = sorted({fold(p) for p in data["not_people"]}, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)" + alternation(fold(p) for p in data["not_people"])
+                         + r"(?!\w)")
     with open(NICKNAMES, encoding="utf-8") as fh:
         registry_names = yaml.safe_load(fh) or {}
     nicknames = {
@@ -380,8 +382,7 @@ def _split_hyphens(
 def _nickname_pattern(nicknames: tuple[str, ...]) -> re.Pattern[str]:
     """Every nickname in one pass; a lookahead, so "il cholito" and the "cholito" inside
     it are both found, as separate searches would find them."""
-    forms = "|".join(re.escape(n) for n in sorted(nicknames, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?=({forms})(?!\w))")
+    return re.compile(rf"(?<!\w)(?=({alternation(nicknames)})(?!\w))")
 
 
 def _nickname_mentions(article: Article, lists: NameLists, blocked: set[int]) -> list[NameMention]:

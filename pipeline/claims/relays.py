@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from pipeline.text import alternation
+
 from .sentences import Article, fold, key
 
 
@@ -95,15 +97,9 @@ class SourceMatcher:
                 toks = _tokens(form)
                 self._exact.setdefault(" ".join(toks), s)
                 self._exact.setdefault("".join(toks), s)
-        forms = sorted(
-            {fold(f) for s in self.sources for f in (s.name, *s.aliases) if len(f) > 2},
-            key=len,
-            reverse=True,
-        )
+        forms = {fold(f) for s in self.sources for f in (s.name, *s.aliases) if len(f) > 2}
         self.pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-            if forms
-            else None
+            re.compile(r"(?<!\w)" + alternation(forms) + r"(?!\w)") if forms else None
         )
 
     def match(self, cited: str) -> KnownSource | None:
