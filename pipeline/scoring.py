@@ -266,10 +266,10 @@ def score_rumour(reports: Iterable[Report], reliability: Mapping[str, float], *,
         record = None
     elif record is not None:
         probability, status = COLLAPSED_P, "collapsed"
+    elif collapsed:  # before expiry: a move a reliable origin saw fall through stays so
+        status = "collapsed"  # once its window closes (it expired before, unresolved)
     elif window_closes is not None and as_of >= window_closes:
         status = "expired"
-    elif collapsed:
-        status = "collapsed"
     credible = [r for r in positive if rel(origin[r.claim_id]) >= UNKNOWN_RELIABILITY]
     stage = max((r.stage for r in credible), key=STAGE_WEIGHT.__getitem__, default=None)
     n_independent = len({origin[r.claim_id] for r in positive})

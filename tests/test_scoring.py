@@ -175,6 +175,22 @@ def test_rumours_decay_and_expire() -> None:
     assert (fresh.status, gone.status) == ("open", "expired")
 
 
+def test_a_move_seen_collapsing_stays_collapsed_once_its_window_closes() -> None:
+    """ "Salta l'affare" from a reliable outlet in December settles the January move: when
+    the window closes it is a move that did not happen (learning and the backtest count
+    it so), not one whose end nobody saw; a move nobody saw fall through expires."""
+    talks = Report(1, 1, "gamma", dt.datetime(2026, 12, 1, tzinfo=dt.UTC), "talks")
+    fell = Report(2, 2, "delta", dt.datetime(2026, 12, 10, tzinfo=dt.UTC), "collapsed")
+    after = dt.datetime(2027, 2, 10, tzinfo=dt.UTC)
+    for as_of in (dt.datetime(2026, 12, 11, tzinfo=dt.UTC), after):
+        gone = score_all([RumourFacts("r", "p", "2027-01", (talks, fell))], RELIABILITY,
+                         as_of=as_of)["r"]
+        assert gone.status == "collapsed", as_of
+    quiet = score_all([RumourFacts("r", "p", "2027-01", (talks,))], RELIABILITY,
+                      as_of=after)["r"]
+    assert quiet.status == "expired"
+
+
 def test_a_window_expires_when_serie_a_closed_it() -> None:
     """Summer 2020 ran to 5 October (COVID); summer 2019 closed on 2 September."""
     at = dt.datetime(2020, 9, 10, tzinfo=dt.UTC)
