@@ -7,9 +7,14 @@ invented ids (from 9,000,001 on, clubs from 9,100,001), as a real user's tables 
 hold them: a move labelled `confirmed` is a transfer of its player from its `from` club
 to its `to` club on the fifth day of the window its articles are about; a move labelled
 `collapsed` is no record (the player is named in players.csv, so the window closing
-resolves it); a move labelled `open` leaves its player out of players.csv (unless he has
-another move with an outcome), so nothing resolves it. Prints the day the table covers
-every move until (the close of the latest window it speaks of), for
+resolves it); a move labelled `open` leaves its player out of players.csv, so nothing
+resolves it. A table that names a player speaks of every move of his in the windows it
+covers (no record of a move is a move that did not happen), and the corpus does not know
+how an open move ends: a player with an open move is in no table, even when another move
+of his has an outcome (that one is then resolved only by what the articles say, e.g. a
+collapse reported by a reliable outlet). Naming him turned the open move into one that
+did not happen, which the backtest then counted against voci. Prints the day the table
+covers every move until (the close of the latest window it speaks of), for
 `voci outcomes import --covers-until`.
 """
 
@@ -38,7 +43,8 @@ def corpus_tables(corpus_dir: Path) -> tuple[list[dict], list[dict], dt.date]:
         for c in a.get("claims", []):
             windows.setdefault(c["move"], window_of(when))
     calendar = {w.id: w for w in default_windows().windows}
-    known = sorted({m["player"] for m in moves.values() if m["outcome"] != "open"})
+    unknown = {m["player"] for m in moves.values() if m["outcome"] == "open"}
+    known = sorted({m["player"] for m in moves.values()} - unknown)
     player_id = {name: PLAYER_IDS + i for i, name in enumerate(known)}
     clubs = sorted({m[k] for m in moves.values() for k in ("from", "to") if m.get(k)})
     club_id = {name: CLUB_IDS + i for i, name in enumerate(clubs)}
@@ -53,7 +59,7 @@ def corpus_tables(corpus_dir: Path) -> tuple[list[dict], list[dict], dt.date]:
             continue
         latest = max(latest, window.closes)
         earliest = min(earliest, window.opens)
-        if m["outcome"] != "confirmed":
+        if m["outcome"] != "confirmed" or m["player"] not in player_id:
             continue
         day = window.opens + dt.timedelta(days=4)
         transfers.append({
