@@ -339,6 +339,30 @@ def test_the_backtest_scores_each_day_as_a_refresh_then_did(sqlite_url: str,
                for b in d["calibration"])
 
 
+def test_the_backtest_counts_a_move_seen_falling_through_as_one_that_did_not_happen(
+        sqlite_url: str) -> None:
+    """Talks in December, "salta tutto" from a reliable outlet a few days later: with the
+    outcomes taken after the window closed, the move did not happen (it expired before,
+    and the backtest left it out); a move nobody saw end is still left out."""
+    reliable = next(o.id for o in SOURCES.outlets if 0.6 <= o.reliability < 0.9)
+    weak = next(o.id for o in SOURCES.outlets if 0.3 <= o.reliability < 0.6)
+    day = dt.timedelta(days=1)
+    with Store(sqlite_url) as store:
+        store.sync_sources(SOURCES, WINTER - 30 * day)
+        for draft, claims in [
+                _article(1, weak, WINTER, "Paolo Scoperto", "roma"),
+                _article(2, reliable, WINTER + 4 * day, "Paolo Scoperto", "roma",
+                         "collapsed"),
+                _article(3, weak, WINTER, "Gino Fermo", "napoli")]:
+            store.add_article(draft, claims)
+        refresh(SOURCES, store, as_of=AFTER)
+        report = backtest(SOURCES, store, since=WINTER, until=WINTER + 10 * day,
+                          label_at=AFTER)
+    labels = {p.rumour_id: p.happened for p in report.predictions}
+    assert labels == {"paolo-scoperto/roma/2026-01": False}
+    assert max(p.as_of for p in report.predictions) <= WINTER + 5 * day
+
+
 def test_backtest_json_and_calibrate_plot_on_the_cli(sqlite_url: str, tmp_path: Path,
                                                      served: LoopbackServer) -> None:
     build(sqlite_url)
