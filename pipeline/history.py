@@ -22,6 +22,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -46,7 +47,7 @@ from pipeline.ingest import (
     Outcome,
     Page,
     Progress,
-    record,
+    Recorder,
 )
 from pipeline.sources import Outlet, Sources
 from pipeline.store import Store
@@ -202,16 +203,30 @@ def _announced(ingest: Ingest, pages: Iterator[Page]) -> Iterator[Page]:
 
 def _store_all(store: Store, outcomes: Iterator[Future[Outcome]], window: int, tally: _Tally,
                clock: Callable[[], dt.datetime], advance: Callable[[], None]) -> None:
-    """Each outcome stored in the order it was asked for, `window` of them under way."""
+    """Each outcome stored in the order it was asked for (the reads in batches),
+    `window` of them under way."""
     ahead: deque[Future[Outcome]] = deque()
+    recorder: Recorder[None] = Recorder(store)
+
+    def take() -> None:
+        future = ahead.popleft()
+        while True:  # a batch waiting for a slow page is stored when it is due
+            try:
+                outcome = future.result(timeout=recorder.due())
+                break
+            except FutureTimeout:
+                _count(recorder.flush_due(), tally, advance)
+        if isinstance(outcome, Failure) and outcome.kind != "stopped":
+            log.warning("%s: %s", outcome.outlet_id, outcome.message)
+        _count(recorder.add(outcome, clock(), None), tally, advance)
+
     for future in outcomes:
         ahead.append(future)
         if len(ahead) >= window:
-            _store_outcome(store, ahead.popleft().result(), tally, clock())
-            advance()
+            take()
     while ahead:
-        _store_outcome(store, ahead.popleft().result(), tally, clock())
-        advance()
+        take()
+    _count(recorder.flush(), tally, advance)
 
 
 # ---------------------------------------------------------------- sitemaps
@@ -304,12 +319,13 @@ def _new_links(store: Store, items: list[tuple[str, _T]], tally: _Tally
     return fresh
 
 
-def _store_outcome(store: Store, outcome: Outcome, tally: _Tally, at: dt.datetime) -> None:
-    if isinstance(outcome, Failure) and outcome.kind != "stopped":
-        log.warning("%s: %s", outcome.outlet_id, outcome.message)
-    kept = record(store, outcome, at)  # an article and its claims: one transaction
-    if kept == "failed":
-        assert isinstance(outcome, Failure)
-        tally.failures.append(outcome)
-    elif kept != "stopped":  # a stop is no failure of the page: the next run takes it
-        tally.counts[kept] += 1
+def _count(stored: list[tuple[None, Outcome, str]], tally: _Tally,
+           advance: Callable[[], None]) -> None:
+    """Tally what the recorder stored (an article with its claims is stored whole)."""
+    for _, outcome, kept in stored:
+        if kept == "failed":
+            assert isinstance(outcome, Failure)
+            tally.failures.append(outcome)
+        elif kept != "stopped":  # a stop is no failure of the page: the next run takes it
+            tally.counts[kept] += 1
+        advance()

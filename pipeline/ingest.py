@@ -12,7 +12,8 @@ Fetcher's (per-host limits, robots.txt, timeouts), run in one small thread pool 
 `read` makes the article and its claims of a page: pure work on bytes, so it runs in a
 process pool over every core once a pass has enough pages for the processes to pay for
 their start, in a few threads before. `record` stores what came out, in the calling
-thread, one transaction an article. `fetch_pass` (feeds) and `history_pass` (sitemaps,
+thread; a `Recorder` stores a pass's articles in batches, many in one transaction (each
+article whole or not at all). `fetch_pass` (feeds) and `history_pass` (sitemaps,
 archives) are its callers: they decide which links to take and keep their summaries.
 """
 
@@ -24,10 +25,11 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.articles import draft_from_feed, draft_from_page, page_draft
@@ -225,6 +227,62 @@ def record(store: Store, outcome: Outcome, at: dt.datetime) -> str:
     # article that is never read again.
     stored = store.add_article(outcome.draft, claims=outcome.claims)
     return "new" if stored.new else "known"
+
+
+# Reads are stored this many at a time, in one transaction (one commit, a statement a
+# table), or sooner once the first of them has waited BATCH_SECONDS: a commit costs as
+# much as writing an article's rows. A stop loses at most the batch under way; its links
+# are not stored, so the next run takes them again.
+BATCH_SIZE = 50
+BATCH_SECONDS = 0.5
+
+
+Tag = TypeVar("Tag")
+
+
+class Recorder(Generic[Tag]):
+    """`record` for a pass, with the reads stored in batches.
+
+    `add` hands an outcome over and returns the outcomes stored by now, each with its tag
+    and what `record` says of it, in the order they were handed over: a failure is
+    recorded at once (the reads before it first), a read waits for its batch. `flush`
+    stores what waits; `due` says in how many seconds the waiting batch must be stored.
+    """
+
+    def __init__(self, store: Store, *, size: int = BATCH_SIZE,
+                 seconds: float = BATCH_SECONDS,
+                 timer: Callable[[], float] = time.monotonic) -> None:
+        self.store, self.size, self.seconds, self.timer = store, size, seconds, timer
+        self._reads: list[tuple[Read, Tag]] = []
+        self._since = 0.0
+
+    def add(self, outcome: Outcome, at: dt.datetime, tag: Tag) -> list[tuple[Tag, Outcome, str]]:
+        if isinstance(outcome, Read):
+            if not self._reads:
+                self._since = self.timer()
+            self._reads.append((outcome, tag))
+            return self.flush() if len(self._reads) >= self.size else []
+        done = self.flush()
+        done.append((tag, outcome, record(self.store, outcome, at)))
+        return done
+
+    def due(self) -> float | None:
+        """Seconds before the waiting reads must be stored; None when none wait."""
+        if not self._reads:
+            return None
+        return max(0.0, self._since + self.seconds - self.timer())
+
+    def flush_due(self) -> list[tuple[Tag, Outcome, str]]:
+        due = self.due()
+        return self.flush() if due is not None and due <= 0 else []
+
+    def flush(self) -> list[tuple[Tag, Outcome, str]]:
+        reads, self._reads = self._reads, []
+        if not reads:
+            return []
+        stored = self.store.add_articles([(r.draft, r.claims) for r, _ in reads])
+        return [(tag, r, "new" if a.new else "known")
+                for (r, tag), a in zip(reads, stored, strict=True)]
 
 
 # ---------------------------------------------------------------- the pools

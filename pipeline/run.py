@@ -6,7 +6,8 @@ Feeds and pages are fetched in one small thread pool per host (its size is the p
 concurrency limit, so a slow host never holds up the others); each new link is handed to
 the one ingest path (`pipeline.ingest`), which reads pages in worker processes once a pass
 has enough of them. Everything that touches the database runs here, in the calling
-thread, one transaction per article. A failed feed or page is a value in the summary,
+thread, the articles in batches (a transaction stores many; a feed's state is stored
+once its articles are). A failed feed or page is a value in the summary,
 recorded in the store, and the pass goes on. Used by `voci backfill`, the daemon and the
 workers.
 """
@@ -32,8 +33,8 @@ from pipeline.ingest import (
     Link,
     Outcome,
     Progress,
+    Recorder,
     claims_of,
-    record,
 )
 from pipeline.model import FeedEntry, FeedState, ParsedFeed
 from pipeline.schedule import freshness, next_due, unchanged_polls_from
@@ -90,7 +91,8 @@ class _FeedTally:
     state: FeedState
     report: FeedReport
     fetch: FeedFetch  # recorded once every page of the feed is stored
-    pending: int = 0
+    pending: int = 0  # its pages not yet stored
+    awaited: int = 0  # its pages not yet fetched and read
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # the fetcher was stopped during the feed or one of its pages: nothing of it is
     # recorded as done, so the next run fetches it again in full
@@ -126,8 +128,10 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
         pending: dict[Future, FeedState | Link] = {}
         for state in states:
             pending[ingest.hosts.submit(state.url, _fetch_feed, fetcher, state)] = state
+        recorder: Recorder[_FeedTally] = Recorder(store)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=recorder.due(), return_when=FIRST_COMPLETED)
+            stored: list[tuple[_FeedTally, Outcome, str]] = []
             for fut in done:
                 item = pending.pop(fut)
                 if isinstance(item, FeedState):
@@ -153,25 +157,29 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                         page = Link(outlet, link, feed_id=item.feed_id, entry=entry,
                                     language=parsed.language)
                         pending[ingest.submit(page)] = page
-                    tally.pending = len(jobs)
+                    tally.pending = tally.awaited = len(jobs)
                     progress.added("pages", len(jobs))
                     if not jobs:
                         _feed_done(progress, _complete(store, tally))
                 else:
                     assert item.feed_id is not None
                     tally = tallies[item.feed_id]
-                    outcome: Outcome = fut.result()
-                    kept = record(store, outcome, clock())
-                    if kept == "stopped":
-                        tally.stopped = True  # not a failure of the link: taken next run
-                    else:
-                        if isinstance(outcome, Failure):
-                            failures.append(outcome)
-                        tally.counts[kept] += 1
-                    progress.advanced("pages")
-                    tally.pending -= 1
-                    if tally.pending == 0:
-                        _feed_done(progress, _complete(store, tally))
+                    stored += recorder.add(fut.result(), clock(), tally)
+                    tally.awaited -= 1
+                    if tally.awaited == 0:  # its feed is done once its pages are stored
+                        stored += recorder.flush()
+            stored += recorder.flush_due()
+            for tally, outcome, kept in stored:
+                if kept == "stopped":
+                    tally.stopped = True  # not a failure of the link: taken next run
+                else:
+                    if isinstance(outcome, Failure):
+                        failures.append(outcome)
+                    tally.counts[kept] += 1
+                progress.advanced("pages")
+                tally.pending -= 1
+                if tally.pending == 0:
+                    _feed_done(progress, _complete(store, tally))
     reports = tuple(_finish(tallies[s.feed_id]) for s in states)
     return PassSummary(reports, tuple(failures), fetcher.request_count - requests_before)
 

@@ -307,3 +307,40 @@ def test_a_headline_only_item_is_read_from_its_title_and_a_feed_footer_is_no_tex
     assert bodies == {"Il Lecce pensa a Valdarno dell'Empoli": "",
                       "Il Genoa pensa a Ferro del Torino": ""}  # the footer is no body
     assert sorted(claims) == [("Ferro", "torino", "genoa"), ("Valdarno", "empoli", "lecce")]
+
+
+def test_reads_are_stored_in_batches_and_a_failure_after_the_reads_before_it(
+        sqlite_url: str) -> None:
+    from pipeline.ingest import Failure, Read, Recorder
+    from pipeline.model import ArticleDraft
+    from pipeline.syndication import content_hash
+
+    def read(n: int) -> Read:
+        body = f"Articolo numero {n}, con un testo che basta."
+        return Read(ArticleDraft(
+            url=f"http://alfa.example/{n}", outlet_id="alfa", feed_id=None, title="T",
+            author=None, published_at=NOW, fetched_at=NOW, body=body, summary="",
+            language="it", content_hash=content_hash(body), text_source=TextSource.PAGE), ())
+
+    now = [0.0]
+    sources = parse_sources("outlets:\n  - id: alfa\n    name: Alfa\n    reliability: 0.5\n"
+                            "    feeds: [http://alfa.example/feed]\n")
+    with Store(sqlite_url) as store:
+        store.sync_sources(sources, NOW)
+        recorder: Recorder[int] = Recorder(store, size=3, seconds=0.5, timer=lambda: now[0])
+        assert recorder.due() is None
+        assert recorder.add(read(1), NOW, 1) == [] and recorder.add(read(2), NOW, 2) == []
+        assert store.article_count() == 0 and recorder.due() == 0.5
+        now[0] = 0.4
+        assert recorder.flush_due() == [] and store.article_count() == 0
+        now[0] = 0.6  # the first read has waited long enough: the batch is due
+        assert [(tag, kept) for tag, _, kept in recorder.flush_due()] == [(1, "new"), (2, "new")]
+        assert store.article_count() == 2 and recorder.due() is None
+        assert recorder.add(read(3), NOW, 3) == [] and recorder.add(read(1), NOW, 4) == []
+        assert [(t, k) for t, _, k in recorder.add(read(5), NOW, 5)] == [
+            (3, "new"), (4, "known"), (5, "new")]  # the batch is full
+        failure = Failure("alfa", "http://alfa.example/x", "http", "HTTP 500")
+        recorder.add(read(6), NOW, 6)
+        assert [(t, k) for t, _, k in recorder.add(failure, NOW, 7)] == [(6, "new"),
+                                                                         (7, "failed")]
+        assert store.article_count() == 5 and len(store.link_failures()) == 1

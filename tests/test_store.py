@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from pipeline.model import ArticleDraft, TextSource
 from pipeline.sources import parse_sources
@@ -267,3 +267,88 @@ def test_the_head_read_off_the_migration_files_is_alembics() -> None:
 
     script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
     assert head_revision() == script.get_current_head()
+
+
+def _stored_state(store: Store) -> dict[str, object]:
+    """Everything storing articles writes, by URL (ids differ between databases)."""
+    articles = store.articles()
+    url = {a.id: a.url for a in articles}
+    with store.engine.connect() as conn:
+        links = sorted((u, url[a]) for u, a in conn.execute(
+            text("select url, article_id from article_links")))
+        prints = sorted((url[a], f) for a, f in conn.execute(
+            text("select article_id, fingerprint from article_paragraphs")))
+        players = sorted(r for (r,) in conn.execute(text("select id from registry_players")))
+    claims = {url[a]: [(c.player, c.to_club, c.player_ref, c.evidence) for c in cs]
+              for a, cs in store.claims_by_article().items()}
+    return {"articles": [(a.url, a.title, a.body, a.published_at, a.outlet_id,
+                          url.get(a.copy_of_id or 0)) for a in articles],
+            "links": links, "prints": prints, "claims": claims, "players": players,
+            "failures": store.link_failures()}
+
+
+def _batch_drafts() -> list[tuple[ArticleDraft, list]]:
+    """Drafts as a pass meets them: a URL met twice under other links, syndicated copies
+    (one outlet's copy of another's, and a copy within one outlet, which is no copy), an
+    article known before the batch, a link that had failed, claims naming a registry
+    player."""
+    from pipeline.model import Claim
+
+    body = "\n\n".join(PARAS)
+    claim = Claim(player="Kvara", player_key="khvicha kvaratskhelia", to_club="milan",
+                  from_club=None, stage="interest", player_ref=502670, evidence=("e",))
+    return [
+        (draft("http://alfa.example/1", seen=("http://alfa.example/1?a",)), [claim]),
+        (draft("http://beta.example/copy", "beta", body="Altro titolo\n\n" + body, hours=3),
+         [claim, claim]),
+        (draft("http://alfa.example/known", seen=("http://alfa.example/known-amp",)), []),
+        (draft("http://alfa.example/1", seen=("http://alfa.example/1?b",)), [claim]),
+        (draft("http://alfa.example/orig", body=body, hours=1), []),
+        (draft("http://alfa.example/same", body=body.upper(), hours=2), [claim]),
+        (draft("http://alfa.example/z", seen=("http://evil.example/x",)), []),
+        (draft("http://beta.example/late", "beta", body=body, hours=-1), []),
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 8])
+def test_a_batch_of_articles_is_stored_as_one_by_one_stores_them(
+        db_url: str, tmp_path: Path, size: int) -> None:
+    items = _batch_drafts()
+    results = {}
+    states = {}
+    for how, url in (("one by one", f"sqlite:///{tmp_path / 'one.db'}"), ("batched", db_url)):
+        with Store(url) as store:
+            store.sync_sources(SOURCES, NOW)
+            store.add_article(draft("http://alfa.example/known"))
+            store.record_link_failure(url="http://evil.example/x", outlet_id="alfa",
+                                      feed_id=None, kind="http", message="HTTP 500", at=NOW)
+            if how == "one by one":
+                stored = [store.add_article(d, c) for d, c in items]
+            else:
+                commits: list[object] = []
+                event.listen(store.engine, "commit", commits.append)
+                stored = [a for i in range(0, len(items), size)
+                          for a in store.add_articles(items[i:i + size])]
+                assert len(commits) == -(-len(items) // size)  # a transaction a batch
+            ids = {a.id: a.url for a in store.articles()}
+            results[how] = [(ids[a.id], a.new) for a in stored]
+            states[how] = _stored_state(store)
+    assert results["batched"] == results["one by one"]
+    assert [new for _, new in results["batched"]] == [True, True, False, False, True, True,
+                                                      True, True]
+    assert states["batched"] == states["one by one"]
+    articles = {a[0]: a[5] for a in states["batched"]["articles"]}  # type: ignore[union-attr]
+    # the earliest of the copies across outlets is the original, whichever came first
+    assert articles["http://alfa.example/orig"] == "http://beta.example/late"
+    assert articles["http://beta.example/copy"] == "http://beta.example/late"
+
+
+def test_an_article_that_cannot_be_stored_loses_none_of_its_batch(db_url: str) -> None:
+    items = [(draft(f"http://alfa.example/{i}"), []) for i in range(4)]
+    bad = draft("http://alfa.example/bad")
+    bad = ArticleDraft(**{**bad.__dict__, "published_at": dt.datetime(2026, 11, 25, 9)})
+    with Store(db_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        with pytest.raises(Exception, match="naive datetime"):  # the driver wraps it
+            store.add_articles(items[:2] + [(bad, [])] + items[2:])
+        assert sorted(a.url for a in store.articles()) == [d.url for d, _ in items]

@@ -8,12 +8,13 @@ syndication link) or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,6 +57,8 @@ from pipeline.store.tables import (
     ScoreRow,
     StaleFormRow,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -233,18 +236,123 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
                 self._add_links(s, existing.id, draft)
                 return StoredArticle(existing.id, new=False, copy_of_id=existing.copy_of_id)
 
+    def add_articles(self, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]]
+                     ) -> list[StoredArticle]:
+        """Store many drafts with their claims in one transaction, as `add_article` one
+        after the other would (in order: a URL stored earlier in the batch is known to the
+        drafts after it). Rows are written set-based, a statement a table. On any error
+        the batch is rolled back and its drafts stored one by one: an article that cannot
+        be stored loses none of the others, and its error is raised once they are."""
+        if not items:
+            return []
+        try:
+            with self._tx() as s:
+                return self._add_articles(s, items)
+        except Exception:
+            pass  # which one? each on its own
+        out: list[StoredArticle] = []
+        error: Exception | None = None
+        for draft, claims in items:
+            try:
+                out.append(self.add_article(draft, claims))
+            except Exception as exc:
+                error = error or exc
+        if error is not None:
+            raise error
+        return out
+
+    def _add_articles(self, s: Session, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]]
+                      ) -> list[StoredArticle]:
+        articles = cast(Table, ArticleRow.__table__)
+        urls = list(dict.fromkeys(draft.url for draft, _ in items))
+        stored: dict[str, tuple[int, int | None]] = {}
+        for chunk in _chunks(urls):
+            stored.update((url, (aid, copy_of)) for url, aid, copy_of in s.execute(
+                select(ArticleRow.url, ArticleRow.id, ArticleRow.copy_of_id)
+                .where(ArticleRow.url.in_(chunk))))
+        first: dict[str, tuple[ArticleDraft, Sequence[Claim]]] = {}
+        for draft, claims in items:  # a URL twice in the batch: the first one is stored
+            if draft.url not in stored:
+                first.setdefault(draft.url, (draft, claims))
+        fresh = list(first.values())
+        if fresh:
+            ids = s.execute(
+                insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
+                [_article_values(draft) for draft, _ in fresh]).scalars().all()
+            for (draft, _), aid in zip(fresh, ids, strict=True):
+                stored[draft.url] = (aid, None)
+        new = {draft.url for draft, _ in fresh}
+        # every link that led to each article, those no article holds yet
+        links = [(stored[draft.url][0], sorted(set(draft.seen_urls) | {draft.url}))
+                 for draft, _ in items]
+        wanted = list(dict.fromkeys(u for _, us in links for u in us))
+        taken: set[str] = set()
+        for chunk in _chunks(wanted):
+            taken.update(s.scalars(select(ArticleLinkRow.url)
+                                   .where(ArticleLinkRow.url.in_(chunk))))
+        link_rows = []
+        for aid, us in links:
+            for u in us:
+                if u not in taken:
+                    taken.add(u)
+                    link_rows.append({"url": u, "article_id": aid})
+        if link_rows:
+            s.execute(insert(cast(Table, ArticleLinkRow.__table__)), link_rows)
+        for chunk in _chunks(wanted):
+            s.execute(delete(LinkFailureRow).where(LinkFailureRow.url.in_(chunk)))
+        prints = {draft.url: syndication.fingerprints(draft.body) for draft, _ in fresh}
+        paragraph_rows = [{"article_id": stored[url][0], "fingerprint": fp}
+                          for url, fps in prints.items() for fp in sorted(fps)]
+        if paragraph_rows:
+            s.execute(insert(cast(Table, ParagraphRow.__table__)), paragraph_rows)
+        # copies: only an article that shares enough paragraphs with another one to be a
+        # copy of it (or it of this one) is looked at again, as add_article looks
+        holders: dict[str, set[int]] = {}
+        every_print = list({fp for fps in prints.values() for fp in fps})
+        for chunk in _chunks(every_print):
+            for fp, aid in s.execute(select(ParagraphRow.fingerprint, ParagraphRow.article_id)
+                                     .where(ParagraphRow.fingerprint.in_(chunk))):
+                holders.setdefault(fp, set()).add(aid)
+        shared = {draft.url: Counter(other for fp in prints[draft.url]
+                                     for other in holders.get(fp, ())
+                                     if other != stored[draft.url][0])
+                  for draft, _ in fresh}
+        sizes: dict[int, int] = {}
+        for ids in _chunks(list({a for counts in shared.values() for a in counts})):
+            sizes.update((a, n) for a, n in s.execute(
+                select(ParagraphRow.article_id, func.count())
+                .where(ParagraphRow.article_id.in_(ids)).group_by(ParagraphRow.article_id)))
+        linked: dict[str, ArticleRow] = {}
+        for draft, _ in fresh:
+            aid, count = stored[draft.url][0], len(prints[draft.url])
+            if any(syndication.is_copy(n, count, sizes[other])
+                   for other, n in shared[draft.url].items()):
+                row = s.get_one(ArticleRow, aid)
+                self._link_copies(s, row, prints[draft.url])
+                linked[draft.url] = row
+        refs = {c.player_ref for _, claims in fresh for c in claims if c.player_ref is not None}
+        _remember_players(s, refs)
+        claim_rows = [_claim_values(stored[draft.url][0], i, c)
+                      for draft, claims in fresh for i, c in enumerate(claims)]
+        if claim_rows:
+            s.execute(insert(cast(Table, ClaimRow.__table__)), claim_rows)
+        out = []
+        seen: set[str] = set()
+        for draft, _ in items:
+            aid, copy_of = stored[draft.url]
+            if draft.url in linked:
+                copy_of = linked[draft.url].copy_of_id
+            out.append(StoredArticle(aid, new=draft.url in new and draft.url not in seen,
+                                     copy_of_id=copy_of))
+            seen.add(draft.url)
+        return out
+
     def _add_article(self, s: Session, draft: ArticleDraft) -> StoredArticle:
         existing = s.scalars(select(ArticleRow).where(ArticleRow.url == draft.url)).first()
         if existing is not None:
             self._add_links(s, existing.id, draft)
             return StoredArticle(existing.id, new=False, copy_of_id=existing.copy_of_id)
-        row = ArticleRow(
-            url=draft.url, outlet_id=draft.outlet_id, feed_id=draft.feed_id, title=draft.title,
-            author=draft.author, published_at=draft.published_at, fetched_at=draft.fetched_at,
-            body=draft.body, summary=draft.summary, language=draft.language,
-            content_hash=draft.content_hash, text_source=draft.text_source.value,
-            fetch_error=draft.fetch_error,
-        )
+        row = ArticleRow(**_article_values(draft))
         s.add(row)
         s.flush()
         self._add_links(s, row.id, draft)
@@ -432,13 +540,31 @@ def _regroup_one_of(s: Session, players: set[str | None], rumours: set[str]) -> 
 def _write_claims(s: Session, article_id: int, claims: Iterable[Claim]) -> None:
     claims = list(claims)
     _remember_players(s, {c.player_ref for c in claims if c.player_ref is not None})
-    s.add_all(ClaimRow(
-        article_id=article_id, position=i, player=c.player, player_key=c.player_key,
-        from_club=c.from_club, to_club=c.to_club, stage=c.stage, fee_eur=c.fee_eur,
-        fee_max_eur=c.fee_max_eur, deal=c.deal, cites=c.cites, cites_id=c.cites_id,
-        hedged=c.hedged, evidence=list(c.evidence), player_ref=c.player_ref,
-        from_inferred=c.from_inferred,
-    ) for i, c in enumerate(claims))
+    s.add_all(ClaimRow(**_claim_values(article_id, i, c)) for i, c in enumerate(claims))
+
+
+def _claim_values(article_id: int, position: int, c: Claim) -> dict:
+    return {"article_id": article_id, "position": position, "player": c.player,
+            "player_key": c.player_key, "from_club": c.from_club, "to_club": c.to_club,
+            "stage": c.stage, "fee_eur": c.fee_eur, "fee_max_eur": c.fee_max_eur,
+            "deal": c.deal, "cites": c.cites, "cites_id": c.cites_id, "hedged": c.hedged,
+            "evidence": list(c.evidence), "player_ref": c.player_ref,
+            "from_inferred": c.from_inferred}
+
+
+def _article_values(draft: ArticleDraft) -> dict:
+    return {"url": draft.url, "outlet_id": draft.outlet_id, "feed_id": draft.feed_id,
+            "title": draft.title, "author": draft.author, "published_at": draft.published_at,
+            "fetched_at": draft.fetched_at, "body": draft.body, "summary": draft.summary,
+            "language": draft.language, "content_hash": draft.content_hash,
+            "text_source": draft.text_source.value, "fetch_error": draft.fetch_error,
+            "copy_of_id": None}
+
+
+def _chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """`values` in pieces that stay under SQLite's bound-parameter limit."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 def _remember_players(s: Session, refs: set[int]) -> None:
