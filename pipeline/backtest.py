@@ -40,7 +40,12 @@ from pipeline.learning import (
     posteriors,
     reliability_bins,
 )
-from pipeline.refresh import _facts, learned_reliabilities, reliability_priors
+from pipeline.refresh import (
+    _facts,
+    learned_reliabilities,
+    reliability_priors,
+    teaching_outcomes,
+)
 from pipeline.scoring import UNKNOWN_RELIABILITY, RumourFacts, Score, score_all
 from pipeline.sources import Sources
 from pipeline.store import Store
@@ -121,10 +126,10 @@ def score_as_of(facts: Iterable[RumourFacts], priors: Mapping[str, float],
     facts = list(facts)
     first = score_all(facts, priors, as_of=as_of)
     counts: dict[str, list[int]] = {}
-    for s in first.values():
-        if s.status in ("confirmed", "collapsed", "expired"):
-            for o in {e.origin for e in s.evidence if e.independent and e.weight > 0}:
-                counts.setdefault(o, [0, 0])[0 if s.status == "confirmed" else 1] += 1
+    for happened, origins in teaching_outcomes({f.rumour_id: f for f in facts}, first,
+                                               as_of).values():
+        for o in origins:
+            counts.setdefault(o, [0, 0])[0 if happened else 1] += 1
     learned = learned_reliabilities(priors, {o: (a, b) for o, (a, b) in counts.items()})
     return score_all(facts, learned, as_of=as_of), learned
 
@@ -140,10 +145,11 @@ def backtest(sources: Sources, store: Store, *, since: dt.datetime, until: dt.da
     final = score_all(facts, priors, as_of=label_at)  # outcomes as a refresh counts them
     labels = {rid: s.status == "confirmed" for rid, s in final.items()
               if s.status in ("confirmed", "collapsed")}
-    resolved = [Outcome(rid, frozenset(e.origin for e in s.evidence
-                                       if e.independent and e.weight > 0), labels[rid])
-                for rid, s in final.items() if rid in labels]
-    learned = posteriors(priors, resolved, default_prior=UNKNOWN_RELIABILITY)
+    # what the sources' records are at the end, as a refresh then learns them
+    taught = teaching_outcomes({f.rumour_id: f for f in facts}, final, label_at)
+    learned = posteriors(priors, [Outcome(rid, origins, happened)
+                                  for rid, (happened, origins) in taught.items()],
+                         default_prior=UNKNOWN_RELIABILITY)
     labelled = [f for f in facts if f.rumour_id in labels]
     # learning needs every rumour; the predictions only those with an outcome
     predictions: list[Prediction] = []

@@ -21,9 +21,10 @@ origins, and time. It is computed again when
 * time alone changes it: a new day of decay (support fades by whole days), its window
   closing, a report dated after the last scoring (`due_at`, kept with each score);
 * the reliability of one of its origins moved: a prior edited in sources.yaml, or the
-  learned value - the posterior mean over resolved rumours, used to two decimals - moved
-  by a step. Resolved rumours (under the priors) are kept in rumour_outcomes, so the
-  posteriors are a sum over the store, not a rescoring of it;
+  learned value - the posterior mean over the resolved rumours of closed windows, used
+  to two decimals - moved by a step (when a window closes, or records are imported).
+  Resolved rumours (under the priors) are kept in rumour_outcomes, so the posteriors
+  are a sum over the store, not a rescoring of it;
 and with it every rumour of the same player in the same window (an official move of one
 settles the others). A score joins score_history when its probability moves by at least
 0.01 or its status changes.
@@ -448,10 +449,7 @@ def rescore(sources: Sources, store: Store, *, as_of: dt.datetime, scored_at: dt
     facts = _facts(store, ids)
     # First round, under the priors: which rumours are resolved, and who supported them.
     first = score_all(facts.values(), priors, as_of=as_of)
-    store.write_outcomes(ids, {
-        rid: (s.status == "confirmed",
-              frozenset(e.origin for e in s.evidence if e.independent and e.weight > 0))
-        for rid, s in first.items() if s.status in ("confirmed", "collapsed", "expired")})
+    store.write_outcomes(ids, teaching_outcomes(facts, first, as_of))
     learned = learned_reliabilities(priors, store.outcome_counts())
     moved = {o for o in learned.keys() | used.keys()
              if learned.get(o) != (used[o][1] if o in used else None)}
@@ -468,6 +466,26 @@ def rescore(sources: Sources, store: Store, *, as_of: dt.datetime, scored_at: dt
         scored, as_of=as_of, scored_at=scored_at, unscored=ids - scores.keys(),
         reliabilities={o: (priors.get(o, UNKNOWN_RELIABILITY), r) for o, r in learned.items()})
     return len(scored), history, sum(len(f.reports) for f in facts.values())
+
+
+def teaching_outcomes(facts: Mapping[str, RumourFacts], first: Mapping[str, Score],
+                      as_of: dt.datetime) -> dict[str, tuple[bool, frozenset[str]]]:
+    """What the rumours scored under the priors teach the reliabilities: rumour -> (it
+    happened, the origins that supported it), for those of a window closed by `as_of`.
+
+    A window's outcomes are known only when it closes. Before, its moves come true one by
+    one (an announcement, a record) while most of the rumours that will not happen are
+    still open, and only expire at the close: learning from an open window would count
+    its successes months before its failures, so every source would look more reliable
+    all through the window and fall back at its close (a source right on 3 of 20 rumours
+    by the deadline reads 3 of 5 in mid-August). Counting closed windows only also keeps
+    the reliabilities still between window closes, so a pass rescores what its articles
+    changed, not every rumour of a source whose learned value ticked."""
+    return {rid: (s.status == "confirmed",
+                  frozenset(e.origin for e in s.evidence if e.independent and e.weight > 0))
+            for rid, s in first.items()
+            if s.status in ("confirmed", "collapsed", "expired")
+            and window_closes(facts[rid].window) <= as_of}
 
 
 def learned_reliabilities(priors: Mapping[str, float],

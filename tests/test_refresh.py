@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from pipeline.corpus import CorpusServer
 from pipeline.fetch import FetchConfig, Fetcher
-from pipeline.model import ArticleDraft, Claim
+from pipeline.model import ArticleDraft, Claim, TextSource
 from pipeline.refresh import name_keys, refresh, related
 from pipeline.rumours.names import contained_in, matches
 from pipeline.run import fetch_pass
@@ -242,3 +242,32 @@ def test_refreshes_at_once_on_one_database_take_turns(
     assert not errors, errors
     together = snapshot(url)
     assert together["rumours"] and together == full(url)
+
+
+def test_a_window_teaches_the_reliabilities_once_it_has_closed(sqlite_url: str) -> None:
+    """A move announced while its window is open teaches its sources nothing until the
+    window closes (then the rumours that will not happen have expired too, and are
+    counted with it); after the close it does. Invented: Gazzetta reports talks for a
+    player in July, Di Marzio announces the move official a fortnight later."""
+    def article(n: int, outlet: str, day: int, stage: str) -> Article:
+        when = dt.datetime(2025, 7, day, 10, tzinfo=dt.UTC)
+        body = f"Articolo {n}: Mario Rossetti e l'Inter, la trattativa."
+        draft = ArticleDraft(f"https://{outlet}.example/{n}", outlet, None, f"Titolo {n}",
+                             None, when, when, body, "", "it", f"hash-{n}", TextSource.PAGE)
+        return draft, [Claim(player="Mario Rossetti", player_key="mario rossetti",
+                             to_club="inter", from_club="torino", stage=stage)]
+
+    def learned(store: Store) -> dict[str, float]:
+        return {o: lr for o, (_, lr) in store.reliabilities_used().items()}
+
+    with store_at(sqlite_url) as store:
+        for draft, claims in (article(1, "gazzetta", 5, "talks"),
+                              article(2, "dimarzio", 20, "official")):
+            store.add_article(draft, claims)
+        refresh(SOURCES, store, as_of=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+        assert store.board()[0].status == "confirmed"
+        assert learned(store)["gazzetta"] == 0.40  # the prior: the window is open
+        assert store.outcome_counts() == {}
+        refresh(SOURCES, store, as_of=dt.datetime(2025, 9, 2, tzinfo=dt.UTC))
+        assert store.outcome_counts()["gazzetta"] == (1, 0)
+        assert learned(store)["gazzetta"] > 0.40  # the window closed: counted
