@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pipeline.claims import KnownSource
 from pipeline.extract import normalize_url
@@ -125,15 +126,13 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
     requests_before = fetcher.request_count
     with Ingest(fetcher, known_sources(sources), clock=clock, workers=workers,
                 threshold=pool_threshold) as ingest:
-        pending: dict[Future, FeedState | Link] = {}
+        pending: _Finished[FeedState | Link] = _Finished()
         for state in states:
-            pending[ingest.hosts.submit(state.url, _fetch_feed, fetcher, state)] = state
+            pending.watch(ingest.hosts.submit(state.url, _fetch_feed, fetcher, state), state)
         recorder: Recorder[_FeedTally] = Recorder(store)
-        while pending:
-            done, _ = wait(pending, timeout=recorder.due(), return_when=FIRST_COMPLETED)
+        while pending.count:
             stored: list[tuple[_FeedTally, Outcome, str]] = []
-            for fut in done:
-                item = pending.pop(fut)
+            for fut, item in pending.take(timeout=recorder.due()):
                 if isinstance(item, FeedState):
                     result, parsed, error = fut.result()
                     by_link: dict[str, FeedEntry] = {}
@@ -156,7 +155,7 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     for link, entry in jobs:
                         page = Link(outlet, link, feed_id=item.feed_id, entry=entry,
                                     language=parsed.language)
-                        pending[ingest.submit(page)] = page
+                        pending.watch(ingest.submit(page), page)
                     tally.pending = tally.awaited = len(jobs)
                     progress.added("pages", len(jobs))
                     if not jobs:
@@ -182,6 +181,34 @@ def fetch_pass(sources: Sources, store: Store, fetcher: Fetcher, *, now: dt.date
                     _feed_done(progress, _complete(store, tally))
     reports = tuple(_finish(tallies[s.feed_id]) for s in states)
     return PassSummary(reports, tuple(failures), fetcher.request_count - requests_before)
+
+
+class _Finished(Generic[T]):
+    """A pass's futures, each handed back once it is done, with what it was for. (Waiting
+    with concurrent.futures.wait takes and releases the lock of every future not yet done,
+    thousands in a backfill, each time one is done.)"""
+
+    def __init__(self) -> None:
+        self._done: queue.SimpleQueue[tuple[Future, T]] = queue.SimpleQueue()
+        self.count = 0  # watched and not yet taken
+
+    def watch(self, future: Future, item: T) -> None:
+        self.count += 1
+        future.add_done_callback(lambda f: self._done.put((f, item)))
+
+    def take(self, timeout: float | None) -> list[tuple[Future, T]]:
+        """Those done by now; waits up to `timeout` seconds (None: for ever) for the first."""
+        try:
+            taken = [self._done.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                taken.append(self._done.get_nowait())
+            except queue.Empty:
+                break
+        self.count -= len(taken)
+        return taken
 
 
 def _feed_done(progress: Progress, report: FeedReport) -> None:
