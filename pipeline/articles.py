@@ -38,6 +38,7 @@ def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, ou
     link = normalize_url(entry.link)
     final = normalize_url(final_url)
     url = page.canonical_url or final
+    digest, prints = syndication.digests(page.body)
     return ArticleDraft(
         url=url,
         outlet_id=outlet_id,
@@ -49,9 +50,10 @@ def draft_from_page(entry: FeedEntry, page: ExtractedPage, *, final_url: str, ou
         body=page.body,
         summary=entry.summary,
         language=page.language or feed_language,
-        content_hash=syndication.content_hash(page.body),
+        content_hash=digest,
         text_source=TextSource.PAGE,
         seen_urls=tuple(dict.fromkeys((link, final, url))),
+        fingerprints=prints,
     )
 
 
@@ -68,6 +70,7 @@ def draft_from_feed(entry: FeedEntry, *, outlet_id: str, feed_id: int | None,
     if not body.strip() and not (entry.title or "").strip():
         return None
     url = normalize_url(entry.link)
+    digest, prints = syndication.digests(body)
     return ArticleDraft(
         url=url,
         outlet_id=outlet_id,
@@ -79,10 +82,11 @@ def draft_from_feed(entry: FeedEntry, *, outlet_id: str, feed_id: int | None,
         body=body,
         summary=entry.summary,
         language=language,
-        content_hash=syndication.content_hash(body),
+        content_hash=digest,
         text_source=TextSource.FEED,
         fetch_error=why,
         seen_urls=(url,),
+        fingerprints=prints,
     )
 
 
@@ -93,10 +97,11 @@ def page_draft(page: ExtractedPage, *, link: str, final_url: str, outlet_id: str
     and date win; a sitemap's news:title and news:publication_date fill what it lacks."""
     final = normalize_url(final_url)
     url = page.canonical_url or final
+    digest, prints = syndication.digests(page.body)
     return ArticleDraft(
         url=url, outlet_id=outlet_id, feed_id=None, title=page.title or title_hint or "",
         author=page.author, published_at=page.published_at or published_hint,
         fetched_at=fetched_at, body=page.body, summary="", language=page.language,
-        content_hash=syndication.content_hash(page.body), text_source=TextSource.PAGE,
-        seen_urls=tuple(dict.fromkeys((link, final, url))),
+        content_hash=digest, text_source=TextSource.PAGE,
+        seen_urls=tuple(dict.fromkeys((link, final, url))), fingerprints=prints,
     )

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from pipeline import registry
 from pipeline.articles import draft_from_feed, draft_from_page, page_draft
 from pipeline.claims import KnownSource, extract_claims
 from pipeline.extract import ExtractionError, extract_page
@@ -105,6 +106,9 @@ class Read:
 
     draft: ArticleDraft
     claims: tuple[Claim, ...]
+    # the registry_players rows of the registry players its claims name, read where the
+    # claims were (the process storing them then needs no registry of its own)
+    players: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,9 @@ def read(page: Page, known: Sequence[KnownSource]) -> Outcome:
 
 
 def _with_claims(draft: ArticleDraft, known: Sequence[KnownSource]) -> Read:
-    return Read(draft, claims_of(draft.title, draft.body, draft.outlet_id, known,
-                                 draft.published_at))
+    claims = claims_of(draft.title, draft.body, draft.outlet_id, known, draft.published_at)
+    refs = {c.player_ref for c in claims if c.player_ref is not None}
+    return Read(draft, claims, tuple(registry.player_rows(refs)) if refs else ())
 
 
 def claims_of(title: str, body: str, outlet_id: str, known: Sequence[KnownSource],
@@ -280,7 +285,9 @@ class Recorder(Generic[Tag]):
         reads, self._reads = self._reads, []
         if not reads:
             return []
-        stored = self.store.add_articles([(r.draft, r.claims) for r, _ in reads])
+        stored = self.store.add_articles(
+            [(r.draft, r.claims) for r, _ in reads],
+            players={row["id"]: row for r, _ in reads for row in r.players})
         return [(tag, r, "new" if a.new else "known")
                 for (r, tag), a in zip(reads, stored, strict=True)]
 
@@ -420,9 +427,7 @@ class Ingest:
                 raise RuntimeError("the ingest is closed")
             if self._processes is None and self._expected > self.threshold \
                     and self.workers > 1:
-                from pipeline import registry  # the workers read claims with this one too
-
-                self._processes = ProcessPoolExecutor(
+                self._processes = ProcessPoolExecutor(  # reading with this registry
                     max_workers=self.workers, mp_context=process_context(),
                     initializer=registry.adopt, initargs=(registry.handover(),))
             if self._processes is not None:

@@ -83,6 +83,9 @@ class ArticleDraft:
     text_source: TextSource
     fetch_error: str | None = None  # why the page was not used, when text_source is FEED
     seen_urls: tuple[str, ...] = ()  # every normalized link that led here (feeds, redirects)
+    # syndication.fingerprints(body) when computed already (where the body was read, in a
+    # worker process); None: the store computes them
+    fingerprints: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,27 @@ def paragraphs(body: str) -> list[str]:
 
 def fingerprints(body: str) -> frozenset[str]:
     """Hashes of the body's long paragraphs."""
-    return frozenset(hashlib.blake2b(p.encode(), digest_size=16).hexdigest()
-                     for p in paragraphs(body) if len(p.split()) >= MIN_WORDS)
+    return _fingerprints(paragraphs(body))
 
 
 def content_hash(body: str) -> str:
     """One hash of the whole normalized body: equal for identical texts."""
-    return hashlib.sha256(" ".join(paragraphs(body)).encode()).hexdigest()
+    return _content_hash(paragraphs(body))
+
+
+def digests(body: str) -> tuple[str, frozenset[str]]:
+    """`content_hash` and `fingerprints` of a body, normalized once for both."""
+    normalized = paragraphs(body)
+    return _content_hash(normalized), _fingerprints(normalized)
+
+
+def _fingerprints(normalized: list[str]) -> frozenset[str]:
+    return frozenset(hashlib.blake2b(p.encode(), digest_size=16).hexdigest()
+                     for p in normalized if len(p.split()) >= MIN_WORDS)
+
+
+def _content_hash(normalized: list[str]) -> str:
+    return hashlib.sha256(" ".join(normalized).encode()).hexdigest()
 
 
 def is_copy(shared: int, count_a: int, count_b: int) -> bool:

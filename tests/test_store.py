@@ -352,3 +352,27 @@ def test_an_article_that_cannot_be_stored_loses_none_of_its_batch(db_url: str) -
         with pytest.raises(Exception, match="naive datetime"):  # the driver wraps it
             store.add_articles(items[:2] + [(bad, [])] + items[2:])
         assert sorted(a.url for a in store.articles()) == [d.url for d, _ in items]
+
+
+def test_a_batch_stores_the_registry_rows_it_is_given_and_reads_the_others(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the process that read the claims hands their players' rows over with them; the
+    # store reads from the registry only those it was not given
+    import pipeline.registry as registry
+    from pipeline.model import Claim
+
+    asked: list[set[int]] = []
+    real_rows = registry.player_rows
+    monkeypatch.setattr(registry, "player_rows", lambda ids: asked.append(ids) or real_rows(ids))
+    kvara, other = 502670, 342229
+    (given,) = real_rows({kvara})
+    given = {**given, "name": "Khvicha Kvaratskhelia (given)"}
+    claims = [Claim(player="Kvara", player_key="kvara", to_club="milan", from_club=None,
+                    stage="interest", player_ref=ref) for ref in (kvara, other)]
+    with Store(sqlite_url) as store:
+        store.sync_sources(SOURCES, NOW)
+        store.add_articles([(draft("http://alfa.example/a"), claims)], players={kvara: given})
+        with store.engine.connect() as conn:
+            names = dict(conn.execute(text("select id, name from registry_players")).all())
+    assert asked == [{other}]
+    assert names[kvara] == "Khvicha Kvaratskhelia (given)" and other in names

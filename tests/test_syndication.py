@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from pipeline import syndication
 
 P1 = ("Il Milan cerca un difensore centrale per gennaio e tra i nomi sul taccuino del ds "
@@ -32,3 +34,25 @@ def test_one_shared_paragraph_of_many_is_no_copy() -> None:
 def test_content_hash_ignores_layout_only() -> None:
     assert syndication.content_hash(f"{P1}\n\n{P2}") == syndication.content_hash(f" {P1}\n{P2} ")
     assert syndication.content_hash(P1) != syndication.content_hash(P2)
+
+
+def test_a_drafts_fingerprints_are_its_bodys() -> None:
+    # the worker that reads a page hashes its paragraphs; the store takes them as they are
+    from pipeline.articles import draft_from_feed, page_draft
+    from pipeline.model import ExtractedPage, FeedEntry
+
+    at = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
+    for body in (f"{P1}\n\n{P3}\n\n{P2}", f"{P1.upper()}\n{P2}", P3, ""):
+        assert syndication.digests(body) == (syndication.content_hash(body),
+                                             syndication.fingerprints(body))
+        page = ExtractedPage(body=body, title="T", author=None, published_at=at,
+                             canonical_url=None, language="it")
+        draft = page_draft(page, link="http://a.example/1", final_url="http://a.example/1",
+                           outlet_id="a", fetched_at=at)
+        entry = FeedEntry(link="http://a.example/2", title="T", summary=body, content="",
+                          author=None, published_at=at)
+        fed = draft_from_feed(entry, outlet_id="a", feed_id=None, fetched_at=at, why="x")
+        assert fed is not None
+        for d in (draft, fed):
+            assert d.fingerprints == syndication.fingerprints(d.body)
+            assert d.content_hash == syndication.content_hash(d.body)

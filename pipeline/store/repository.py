@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -236,18 +236,21 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
                 self._add_links(s, existing.id, draft)
                 return StoredArticle(existing.id, new=False, copy_of_id=existing.copy_of_id)
 
-    def add_articles(self, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]]
+    def add_articles(self, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]], *,
+                     players: Mapping[int, dict[str, Any]] | None = None
                      ) -> list[StoredArticle]:
         """Store many drafts with their claims in one transaction, as `add_article` one
         after the other would (in order: a URL stored earlier in the batch is known to the
         drafts after it). Rows are written set-based, a statement a table. On any error
         the batch is rolled back and its drafts stored one by one: an article that cannot
-        be stored loses none of the others, and its error is raised once they are."""
+        be stored loses none of the others, and its error is raised once they are.
+        `players`: registry_players rows of players the claims name, by id, as the caller
+        read them from the active registry (the others are read from it here)."""
         if not items:
             return []
         try:
             with self._tx() as s:
-                return self._add_articles(s, items)
+                return self._add_articles(s, items, players or {})
         except Exception:
             pass  # which one? each on its own
         out: list[StoredArticle] = []
@@ -261,8 +264,8 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
             raise error
         return out
 
-    def _add_articles(self, s: Session, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]]
-                      ) -> list[StoredArticle]:
+    def _add_articles(self, s: Session, items: Sequence[tuple[ArticleDraft, Sequence[Claim]]],
+                      players: Mapping[int, dict[str, Any]]) -> list[StoredArticle]:
         articles = cast(Table, ArticleRow.__table__)
         urls = list(dict.fromkeys(draft.url for draft, _ in items))
         stored: dict[str, tuple[int, int | None]] = {}
@@ -300,7 +303,7 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
             s.execute(insert(cast(Table, ArticleLinkRow.__table__)), link_rows)
         for chunk in _chunks(wanted):
             s.execute(delete(LinkFailureRow).where(LinkFailureRow.url.in_(chunk)))
-        prints = {draft.url: syndication.fingerprints(draft.body) for draft, _ in fresh}
+        prints = {draft.url: _fingerprints(draft) for draft, _ in fresh}
         paragraph_rows = [{"article_id": stored[url][0], "fingerprint": fp}
                           for url, fps in prints.items() for fp in sorted(fps)]
         if paragraph_rows:
@@ -331,7 +334,7 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
                 self._link_copies(s, row, prints[draft.url])
                 linked[draft.url] = row
         refs = {c.player_ref for _, claims in fresh for c in claims if c.player_ref is not None}
-        _remember_players(s, refs)
+        _remember_players(s, refs, players)
         claim_rows = [_claim_values(stored[draft.url][0], i, c)
                       for draft, claims in fresh for i, c in enumerate(claims)]
         if claim_rows:
@@ -356,7 +359,7 @@ class Store(RumourStore, RefreshStore, RegistryStore, OutcomeStore, AlertStore):
         s.add(row)
         s.flush()
         self._add_links(s, row.id, draft)
-        prints = syndication.fingerprints(draft.body)
+        prints = _fingerprints(draft)
         s.add_all(ParagraphRow(article_id=row.id, fingerprint=fp) for fp in prints)
         s.flush()
         self._link_copies(s, row, prints)
@@ -561,21 +564,33 @@ def _article_values(draft: ArticleDraft) -> dict:
             "copy_of_id": None}
 
 
+def _fingerprints(draft: ArticleDraft) -> frozenset[str]:
+    if draft.fingerprints is not None:
+        return draft.fingerprints
+    return syndication.fingerprints(draft.body)
+
+
 def _chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     """`values` in pieces that stay under SQLite's bound-parameter limit."""
     for i in range(0, len(values), size):
         yield values[i:i + size]
 
 
-def _remember_players(s: Session, refs: set[int]) -> None:
+def _remember_players(s: Session, refs: set[int],
+                      given: Mapping[int, dict[str, Any]] | None = None) -> None:
     """The registry players claims name, stored when they are not yet (players of the
-    packaged snapshot), so the board can say who they are."""
+    packaged snapshot), so the board can say who they are. `given`: their rows as the
+    caller read them already; the others are read from the active registry."""
     if not refs:
         return
     from pipeline.registry import player_rows
 
     known = set(s.scalars(select(RegistryPlayerRow.id).where(RegistryPlayerRow.id.in_(refs))))
-    rows = player_rows(refs - known)
+    given = given or {}
+    missing = refs - known
+    rows = [given[i] for i in sorted(missing & given.keys())]
+    if missing - given.keys():
+        rows += player_rows(missing - given.keys())
     if rows:
         # another process may store the same player between the look and the insert (two
         # workers reading two articles about him): that row is as good as ours
