@@ -99,15 +99,17 @@ def is_section_header(ctx: Context, clause: Clause) -> bool:
     if clause.paragraph == 0:
         return False
     sentence = ctx.article.sentences[clause.sentence]
+    if sentence.clauses[0] != clause:
+        return False
+    clubs = ctx.clubs_in(clause.start, clause.end)
+    if len(clubs) != 1:  # (asked before the sentence's place: that one reads them all)
+        return False
     first_of_paragraph = min(
         s.start for s in ctx.article.sentences if s.paragraph == clause.paragraph
     )
-    if sentence.start != first_of_paragraph or sentence.clauses[0] != clause:
+    if sentence.start != first_of_paragraph:
         return False
     text = ctx.article.text
-    clubs = ctx.clubs_in(clause.start, clause.end)
-    if len(clubs) != 1:
-        return False
     rest = text[clause.start : clause.end].replace(clubs[0].surface, "", 1)
     return not re.search(r"\w", rest) and bool(_HEADER_END.match(text, clubs[0].end))
 
