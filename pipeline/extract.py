@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -55,17 +56,21 @@ class ExtractionError(Exception):
 MAX_GARBLED_SHARE = 0.01
 
 
+# what `_garbled_share` counts as no text: U+FFFD, control characters but line breaks and
+# tabs, DEL and the C1 controls (U+007F-U+009F)
+_GARBLED = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACE = re.compile(r"\s")  # the characters str.isspace() is true of
+
+
 def _garbled_share(text: str) -> float:
     """The share of characters that cannot be prose. Prose also has spaces between its
     words (about one character in six): a long run without any is no text either, and
     counts as wholly garbled."""
     if not text:
         return 0.0
-    if len(text) > 200 and sum(ch.isspace() for ch in text) < len(text) / 50:
+    if len(text) > 200 and len(_SPACE.findall(text)) < len(text) / 50:
         return 1.0
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\n\t\r")
-              or "\x7f" <= ch < "\xa0")
-    return bad / len(text)
+    return len(_GARBLED.findall(text)) / len(text)
 
 
 def normalize_url(url: str) -> str:

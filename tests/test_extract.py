@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.extract import ExtractionError, extract_page, normalize_url
+from pipeline.extract import ExtractionError, _garbled_share, extract_page, normalize_url
 from tests.conftest import CORPORA, SHARED
 
 BASE = "http://127.0.0.9:8000"
@@ -150,3 +152,18 @@ def test_a_page_of_bytes_that_are_not_text_is_no_article():
     page = b"<!DOCTYPE html><html><body><article><p>" + junk + b"</p></article></body></html>"
     with pytest.raises(ExtractionError, match="not text"):
         extract_page(page, url="http://www.example.it/a")
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=400)
+       | st.text(alphabet=" \n\t\r\x00\x01\x0b\x7f\x85\x9f\xa0\ufffd\u3000ab", max_size=400))
+def test_the_garbled_share_counts_what_a_character_by_character_reading_counts(text: str
+                                                                               ) -> None:
+    def reference(text: str) -> float:  # the definition, one character at a time
+        if not text:
+            return 0.0
+        if len(text) > 200 and sum(ch.isspace() for ch in text) < len(text) / 50:
+            return 1.0
+        return sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\n\t\r")
+                   or "\x7f" <= ch < "\xa0") / len(text)
+
+    assert _garbled_share(text) == reference(text)
