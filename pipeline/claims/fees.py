@@ -60,6 +60,9 @@ _AMOUNT = re.compile(
 # What every amount above ends with: a number and its unit. Cheaper to look for than the
 # whole amount (whose optional opening is tried at every character): no unit, no amount.
 _UNIT_AMOUNT = re.compile(rf"{_NUM}\s*(?:{_MILLION}|{_THOUSAND})", re.IGNORECASE)
+# And what that ends with: its unit alone, cheaper still (a sentence without "milioni",
+# "mln", "mila"... names no amount), looked for first.
+_UNIT = re.compile(rf"{_MILLION}|{_THOUSAND}", re.IGNORECASE)
 _BONUS = re.compile(
     rf"(?:\s+(?:di\s+)?(?:euro\s+)?(?:di\s+parte\s+fissa|fissi|di\s+base|più\s+)?)?[\s,]*(?:più|\+|e|oltre(?:\s+a)?)\s+"
     rf"{_NUM}\s*(?:{_MILLION})?\s*(?:di\s+)?(?:euro\s+)?(?:di\s+)?(?:bonus|variabili|premi)",
@@ -119,7 +122,8 @@ def find_fees(text: str, start: int = 0, end: int | None = None) -> list[Fee]:
     span = text[start:end]
     fees: list[Fee] = []
     last_unit: int | None = None
-    for m in _AMOUNT.finditer(span) if _UNIT_AMOUNT.search(span) else ():
+    stated = _UNIT.search(span) and _UNIT_AMOUNT.search(span)
+    for m in _AMOUNT.finditer(span) if stated else ():
         low_token = m.group(1) or m.group(2)
         scale = _scale(m)
         amount = _value(m.group(3)) * scale
