@@ -3,8 +3,9 @@
 Tables registry_players, registry_clubs, registry_transfers (the transfermarkt-datasets
 tables as last imported, or the snapshot players that claims name) and registry_imports
 (one row per `voci registry import`). rumour_evidence gains each claim's from_club,
-whether it was inferred from the registry, and its registry id. The rumour_board view gains the player's registry
-id, position, age (on the day of the score), current club and market value, and shows
+whether it was inferred from the registry, and its registry id. The rumour_board view
+gains the player's registry id, position, age (on the day of the score), current club
+and market value, and shows
 the registry's full name as `player` when the rumour's claims identified him.
 
 Revision ID: 0005
