@@ -186,6 +186,9 @@ def find_sellers(ctx: Context) -> None:
     buyer: dict[str, Counter[str]] = defaultdict(Counter)
     anaphoric: list[tuple[str, str]] = []
     for clause, focus in walk(ctx):
+        mentions = ctx.clubs_in(clause.start, clause.end)
+        if not mentions:
+            continue  # a clause naming no club says nothing of anyone's club
         # a renewal or an injury in a sentence that speaks of no move
         sentence = ctx.article.sentences[clause.sentence]
         squad_news = is_squad_news(ctx.article.sentence_text(clause.sentence)) and not any(
@@ -201,7 +204,7 @@ def find_sellers(ctx: Context) -> None:
         named_here = ctx.named(clause)
         clause_text = ctx.article.text[clause.start : clause.end]
         denial = any(c.stage == "denied" for c in stage_cues(clause_text))
-        for m in ctx.clubs_in(clause.start, clause.end):
+        for m in mentions:
             role, gap_player = ctx.role(m, clause.sentence)
             if squad_news and role == NEUTRAL:
                 role = SELLER  # "AC Milan annuncia il rinnovo di X": the club he plays for
