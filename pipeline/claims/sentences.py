@@ -80,7 +80,14 @@ class Article:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”']?\s+(?=[«\"“'(A-ZÀ-ÖØ-Þ0-9])")
 # Clause boundaries: punctuation that separates what a sentence says about different
 # things, and "mentre" (contrast: "il Torino valuta Ilic 15 milioni, mentre ...").
-_CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”–—]|\s-\s|\bmentre\b|\bma\b", re.IGNORECASE)
+# Written as `[,;:()«»"“”–—]|\s-\s|\bmentre\b|\bma\b` (any case) would say the same; it
+# opens on one character class instead so that the regex engine leaps to the next
+# punctuation mark, space or "m" rather than trying three alternatives at every character
+# (a third of the time). No other code point matches m, e, n, t, r or a ignoring case.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()«»\"“”–—\smM](?:(?<=[,;:()«»\"“”–—])|(?<=\s)-\s"
+    r"|(?<=[mM])(?<!\w.)(?:[eE][nN][tT][rR][eE]|[aA])\b)"
+)
 
 
 # No sentence of real prose runs this long; a run of text without any sentence end (a
