@@ -379,10 +379,31 @@ def _stage_cues(clause: str, conditional: bool = False) -> tuple[Cue, ...]:
     return tuple(sorted(cues, key=lambda c: c.start))
 
 
+# Words every statement of a shape holds (lowercased): a text holding none of a shape's
+# words cannot state it, and most sentences state no shape ("in prestito con diritto di
+# riscatto" holds "riscatto"; "lo scambio Rossi-Bianchi" holds "scamb"). Searching the six
+# patterns over every sentence and every move's sentences was a tenth of reading a page.
+_DEAL_WORDS = {
+    "loan_obligation": ("blig",),
+    "loan_option": ("riscatto", "prestito con", "option to buy"),
+    "swap": ("scamb", "contropartit", "operazione incrociata"),
+    "free": ("zero", "svincolat", "free"),
+    "loan": ("prestito", "loan"),
+    "transfer": ("definitiv",),
+}
+# The only code points that match an ASCII letter ignoring case but do not lower to it
+# (dotted and dotless I, long s): a text holding one is searched without the word test.
+_ODD_CASE = frozenset("\u0130\u0131\u017f")
+
+
 @lru_cache(maxsize=4096)
 def deal_shape(text: str) -> str | None:
     """The deal shape stated in text, the most specific first."""
+    lowered = text.lower() if _ODD_CASE.isdisjoint(text) else None
     for shape, rx in DEALS:
+        words = _DEAL_WORDS.get(shape)
+        if lowered is not None and words and not any(w in lowered for w in words):
+            continue
         if rx.search(text):
             return shape
     return None
