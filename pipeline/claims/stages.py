@@ -409,7 +409,20 @@ def deal_shape(text: str) -> str | None:
     return None
 
 
+# Words every hedge holds (lowercased): "arriverebbe" holds "rebbe", "si vocifera" "voci".
+# A text holding none is not hedged; the hedge pattern tries a word ending in "-rebbe" at
+# every word of the text, the word test is a few substring searches.
+_HEDGE_WORDS = (
+    "rebbe", "si dice", "indiscrezion", "voci", "rumor", "pare che", "sembra", "non è escluso",
+    "secondo alcun",
+)
+
+
 def is_hedged(text: str) -> bool:
+    if _ODD_CASE.isdisjoint(text):
+        lowered = text.lower()
+        if not any(w in lowered for w in _HEDGE_WORDS):
+            return False
     found = [m.group(0) for m in _HEDGES.finditer(text)]
     return any(not _NOT_HEDGES.fullmatch(f) for f in found)
 
