@@ -205,8 +205,13 @@ def _runs(article: Article, blocked: set[int]) -> list[list[tuple[int, int]]]:
     lead: tuple[int, int] | None = None  # "de Vrij", "van Dijk": a particle opening a name
     last_end = -1
     for m in _NAME_TOKEN.finditer(text):
-        start, end = m.start(), m.end()
         word = m.group(0)
+        if not current and lead is None and word.islower() and "'" not in word \
+                and word not in _LEADING_PARTICLES:
+            # a lowercase word ("ha", "presentato") outside a name leaves nothing to end
+            # or to open: most words of an article, skipped before any other test
+            continue
+        start, end = m.start(), m.end()
         elided = _ELIDED.match(word)
         if elided and word[elided.end() :][:1].isupper():
             start += elided.end()
