@@ -149,6 +149,27 @@ _CUE = re.compile(
     r"(?=\s|')",
     re.IGNORECASE,
 )
+# Words every relay cue holds (lowercased): "secondo", "come" ("come riporta"), "stando",
+# "quanto" ("a quanto risulta") or the stem of its verb ("rivela", "riportato", "lo
+# scrive"). An article holding none cites nobody by a cue, and the cue pattern, tried at
+# every word, is most of reading an article's relays.
+_CUE_WORDS = (
+    "secondo", "come", "stando", "quanto", "rivel", "riport", "scriv", "riferisc", "rilanc",
+    "raccont", "svel", "conferm", "assicur", "sostien", "anticipat", "lanciat", "annunciat",
+)
+# code points that match an ASCII letter ignoring case but do not lower to it (dotted and
+# dotless I, long s): an article holding one is searched without the word test
+_ODD_CASE = frozenset("\u0130\u0131\u017f")
+
+
+def _may_cite(text: str) -> bool:
+    """False only when no relay cue can be found in text."""
+    if not _ODD_CASE.isdisjoint(text):
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in _CUE_WORDS)
+
+
 _DESCRIPTOR = re.compile(
     r"^(?:\s*(?-i:il|lo|la|l'|i|gli|le)\b)?\s*(?:(?:quotidian[oi]|giornal[ei]|sit[oi]|portale|testata|emittente|tabloid|"
     r"giornalista|esperto\s+di\s+mercato|insider|collega|radio|tv|rivista|settimanale|agenzia|media)\b"
@@ -207,7 +228,7 @@ def find_relays(
         else:
             relays[start] = Relay(start, end, written, written, None, False)
 
-    for m in _CUE.finditer(text):
+    for m in _CUE.finditer(text) if _may_cite(text) else ():
         rest = text[m.end() :]
         if m.group(0).lower() == "secondo" and _NOT_A_SOURCE_AFTER_SECONDO.match(rest):
             continue
