@@ -36,6 +36,18 @@ def test_basic_rumour_with_seller_fee_and_relay():
     assert c.hedged and c.evidence
 
 
+def test_a_target_presented_by_role_between_verb_and_name():
+    # roundups name the player after his role: "chiude per il giovane X", "vuole il difensore X"
+    c = one("Calciomercato, le ultime",
+            "Il Lecce sta per chiudere per il giovane Marco Bellotti dal Parma.")
+    assert (c.player, c.from_club, c.to_club, c.stage) == (
+        "Marco Bellotti", "parma", "lecce", "talks")
+    c = one("Calciomercato, le ultime",
+            "Il Genoa vuole il difensore Luca Ferrandi del Sassuolo.")
+    assert (c.player, c.from_club, c.to_club, c.stage) == (
+        "Luca Ferrandi", "sassuolo", "genoa", "interest")
+
+
 def test_surname_only_and_diacritics_join_the_full_name():
     c = one(
         "Vlahovic-Bayern, c'è l'offerta",

@@ -155,6 +155,25 @@ def test_headline_verbs_of_a_target():
     assert stage_cues("il Lecce non vuole cedere") == []
 
 
+def test_a_target_presented_by_role_or_age():
+    # "Club vuole il giovane X", "Club punta l'attaccante X": the role between verb and name
+    for text in ("il Lecce vuole il giovane Bianchi", "il Bologna punta il difensore Neri",
+                 "la Salernitana vuole l'attaccante classe 2005 Verdi"):
+        assert [c.stage for c in stage_cues(text)] == ["interest"], text
+    # ...but a club's aim is no target, nor a player pointing at something
+    assert stage_cues("il Lecce punta la salvezza") == []
+    assert stage_cues("il Lecce vuole la vittoria contro il Genoa") == []
+
+
+def test_closing_in_on_a_player_is_advanced_talks():
+    for text in ("il Genoa chiude per Rossi", "il Lecce sta per chiudere per il giovane Bianchi",
+                 "il Torino chiude per l'attaccante Verdi"):
+        assert [c.stage for c in stage_cues(text)] == ["talks"], text
+    # done is an agreement; closing for the holidays is no move
+    assert [c.stage for c in stage_cues("il Genoa ha chiuso per Rossi")] == ["agreement"]
+    assert stage_cues("il centro sportivo chiude per Natale") == []
+
+
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

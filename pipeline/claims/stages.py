@@ -22,7 +22,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .direction import PLAYER_ROLES
+
 ORDER = {"interest": 0, "talks": 1, "bid": 2, "agreement": 3, "medical": 4, "official": 5}
+# A player presented by his role or age between a transfer verb and his name: "il Genoa
+# vuole il giovane Rossi", "il Lecce chiude per l'attaccante classe 2005 Bianchi".
+_PRESENTED = rf"(?:il|lo|la|l')\s*(?:(?:giovane|{PLAYER_ROLES})\s+){{1,2}}"
 NEGATIVE = ("denied", "collapsed")
 
 _CUES: dict[str, str] = {
@@ -48,6 +53,8 @@ _CUES: dict[str, str] = {
     # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
     # "il Milan piomba su Rossi"
     r"\b(?:vuole|vogliono|rivogliono) (?:(?:il|lo|la|l') ?)?(?-i:(?=[A-ZÀ-Þ]))|"
+    # ... or presented by role: "il Bologna punta il difensore Neri", "vuole il giovane Rossi"
+    rf"\b(?:vuole|vogliono|rivogliono|punta|puntano) {_PRESENTED}(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:torna|tornano|piomba|piombano|punta|puntano|vira|virano) su(?:ll')? ?(?-i:(?=[A-ZÀ-Þ]))|"
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
@@ -65,6 +72,11 @@ _CUES: dict[str, str] = {
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
     # "la Fiorentina spinge per Fabbian", "affare avviato"
     r"\bsping(?:e|ono)\s+per\s+(?:(?:il|lo|la|l')\s*)?(?-i:(?=[A-ZÀ-Þ]))|"
+    # closing in on a player: "il Genoa chiude per Rossi", "il Lecce sta per chiudere per il
+    # giovane Bianchi" (done: "ha chiuso per", an agreement); not a place closing for the
+    # holidays ("lo stadio chiude per Natale")
+    rf"\bchiud(?:e|ono|ere)\s+per\s+(?:{_PRESENTED})?(?!natale|pasqua|ferragosto)"
+    r"(?-i:(?=[A-ZÀ-Þ]))|"
     r"(?:affare|operazione) avviat[oa]",
     # ("una vittoria sofferta" offers nothing)
     "bid": r"\boffert\w*|proposta|rilanci\w*|controfferta|"
