@@ -559,3 +559,23 @@ def test_ingest_workers_read_claims_with_the_registry_this_process_reads(
     for outcome in pooled:
         [there] = [c for c in outcome.claims if c.player == "Marco Ferretti"]  # type: ignore[union-attr]
         assert (there.from_club, there.player_ref) == (here.from_club, here.player_ref)
+
+
+def test_a_full_name_in_capitals_is_read_as_the_name(registry):
+    # roundups print the day's names in capitals: a whole name the registry knows is that
+    # footballer, a heading's words are not
+    found = claims(registry, "Calciomercato, le trattative del giorno",
+                   "LECCE, IL PRIMO GIORNO DI GIORGIO AMATO - È ufficiale l'arrivo di "
+                   "TOMÁS QUINTERO dal Torino al Genoa.")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "official")]
+    assert found[0].player == "Tomás Quintero"
+
+
+def test_capitals_are_left_as_written_unless_they_spell_a_known_full_name(registry):
+    from pipeline.claims.extract import _uncapped
+
+    assert _uncapped("UFFICIALE: GIORGIO AMATO AL GENOA", registry) == (
+        "UFFICIALE: Giorgio Amato AL GENOA")
+    # a surname alone, an unknown pair and an acronym stay in capitals
+    for text in ("BOMBA QUINTERO", "MARIO ROSSINI al Genoa", "la UEFA e la FIGC"):
+        assert _uncapped(text, registry) == text

@@ -76,6 +76,7 @@ def extract_claims(
         from ..registry import active
 
         registry = active()
+    title, body = _uncapped(title, registry), _uncapped(body, registry)
     if is_match_report(title, body):
         return []
     article = split_article(title, body)
@@ -131,6 +132,50 @@ def _capped(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", limit // 2, limit)
     return text[: cut if cut > 0 else limit]
+
+
+# A word, and its capitals: roundups print the names of the day's moves in capitals ("JUVE,
+# IL PRIMO GIORNO DI MARCO BELLOTTI - È ufficiale l'arrivo di MARCO BELLOTTI dal Parma"),
+# and a run of capitals reads as an acronym or a shouted heading, not as a name.
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# two letters in a row that are not lowercase (a word in capitals holds them): most texts
+# hold none but acronyms, and are left as they are at once
+_TWO_CAPITALS = re.compile(r"[^\W\d_a-zß-ÿ]{2}")
+
+
+def _uncapped(text: str, registry: Registry) -> str:
+    """`text` with each full name written in capitals written as a name ("MARCO BELLOTTI"
+    -> "Marco Bellotti"), when the registry knows a footballer of that whole name: two
+    words or more, so a heading's lone word ("UFFICIALE", "BOMBA") stays as it is."""
+    if not _TWO_CAPITALS.search(text):
+        return text
+    runs: list[list[re.Match[str]]] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not (word.isupper() and len(word) > 1):
+            continue
+        if runs and text[runs[-1][-1].end():m.start()] == " ":
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    out: list[str] | None = None
+    for run in runs:
+        n = len(run)
+        taken: list[tuple[int, int]] = []
+        for size in range(n, 1, -1):  # the longest stretches of it that name a footballer
+            for i in range(n - size + 1):
+                j = i + size
+                if any(i < b and a < j for a, b in taken):
+                    continue
+                written = text[run[i].start():run[j - 1].end()]
+                name = written.title()
+                if len(name) == len(written) and registry.full_match(name):
+                    taken.append((i, j))
+        for i, j in taken:
+            start, end = run[i].start(), run[j - 1].end()
+            out = out if out is not None else list(text)
+            out[start:end] = text[start:end].title()
+    return text if out is None else "".join(out)
 
 
 _TRANSFER_POSITION = re.compile(
