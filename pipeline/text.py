@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import lxml.html
@@ -63,11 +63,27 @@ def fold_char(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
 
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table that learns each code point's folding the first time it is
+    asked (a page's characters are looked up in C, not by a Python call each); it keeps
+    at most `_TABLE_SIZE` of them, like the caches it reads."""
+
+    def __init__(self, fold_one: Callable[[str], str]) -> None:
+        super().__init__()
+        self._fold_one = fold_one
+
+    def __missing__(self, code: int) -> str:
+        folded = self._fold_one(chr(code))
+        if len(self) < _TABLE_SIZE:
+            self[code] = folded
+        return folded
+
+
 def fold(text: str, *, same_length: bool = False) -> str:
     """`text` folded character by character (`fold_char`): "Dušan Kjær" -> "dusan kjaer".
     `same_length`: one character for each of `text`'s, so that offsets into the folded
     text hold in the original (`_one_char`)."""
-    return "".join(map(_one_char if same_length else fold_char, text))
+    return text.translate(_FOLD_ONE if same_length else _FOLD)
 
 
 @lru_cache(maxsize=8192)
@@ -79,6 +95,11 @@ def _one_char(ch: str) -> str:
     if len(folded) == 1 or folded[:1].isalpha():
         return folded[0]
     return ch.lower()[:1]
+
+
+_TABLE_SIZE = 8192
+_FOLD = _FoldTable(fold_char)
+_FOLD_ONE = _FoldTable(_one_char)
 
 
 def alternation(forms: Iterable[str]) -> str:
