@@ -269,6 +269,10 @@ def test_a_club_pair_deal_goes_to_the_club_he_does_not_play_for(registry):
     assert rows(found) == [("Juan Ferretti", "torino", "lecce")]
     found = claims(registry, "Torino-Lecce, accordo di massima per Juan Ferretti")
     assert rows(found) == [("Juan Ferretti", "torino", "lecce")]
+    # the same pair as "tra X e Y"
+    for title in ("Contatti tra Torino e Lecce per Juan Ferretti",
+                  "Trattativa avviata fra il Lecce e il Torino per Juan Ferretti"):
+        assert rows(claims(registry, title)) == [("Juan Ferretti", "torino", "lecce")], title
 
 
 def test_a_title_of_two_sentences_gives_each_its_own_stage(registry):

@@ -214,14 +214,23 @@ def _just_moved(who: Known, move: Move) -> bool:
     )
 
 
+# "tra il Napoli e il Marsiglia", "fra Inter e Parma": the two sides of one deal
+_BETWEEN = re.compile(r"\b(?:tra|fra)\s+(?:(?:il|lo|la|l'|i|gli|le)\s*)?$", re.IGNORECASE)
+_AND = re.compile(r"\s+e\s+(?:(?:il|lo|la|l'|i|gli|le)\s*)?", re.IGNORECASE)
+
+
 def _other_club(ctx: Context, move: Move, club: str) -> str | None:
-    """The club paired by a dash with `club` in the sentence a move was first read in
-    ("Napoli-Marsiglia, accordo per Højbjerg": the two sides of one deal)."""
+    """The club paired with `club` in the sentence a move was first read in, by a dash or
+    as "tra X e Y" ("Napoli-Marsiglia, accordo per Højbjerg", "contatti tra Napoli e
+    Marsiglia per Højbjerg": the two sides of one deal)."""
     s = ctx.article.sentences[ctx.sentence_of(move.first)]
     mentions = ctx.clubs_in(s.start, s.end)
     text = ctx.article.text
     for a, b in zip(mentions, mentions[1:], strict=False):
-        if re.fullmatch(r"\s*[-–]\s*", text[a.end : b.start]) and club in (a.id, b.id):
+        between = text[a.end : b.start]
+        paired = re.fullmatch(r"\s*[-–]\s*", between) or (
+            _AND.fullmatch(between) and _BETWEEN.search(text[max(s.start, a.start - 12) : a.start]))
+        if paired and club in (a.id, b.id):
             other = b.id if a.id == club else a.id
             return other if other != club else None
     return None
