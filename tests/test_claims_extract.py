@@ -48,6 +48,15 @@ def test_a_target_presented_by_role_between_verb_and_name():
         "Luca Ferrandi", "sassuolo", "genoa", "interest")
 
 
+def test_one_step_from_a_club_is_a_move_to_it():
+    # "a un passo dal Genoa": the club he is about to join, not the one he leaves
+    c = one("Calciomercato, le ultime",
+            "Il Torino ci prova, ma Marco Bellotti è a un passo dal Genoa.")
+    assert (c.player, c.to_club, c.stage) == ("Marco Bellotti", "genoa", "talks")
+    c = one("Calciomercato, le ultime", "Il Lecce è ad un passo da Marco Bellotti.")
+    assert (c.player, c.to_club, c.stage) == ("Marco Bellotti", "lecce", "talks")
+
+
 def test_surname_only_and_diacritics_join_the_full_name():
     c = one(
         "Vlahovic-Bayern, c'è l'offerta",

@@ -174,6 +174,15 @@ def test_closing_in_on_a_player_is_advanced_talks():
     assert stage_cues("il centro sportivo chiude per Natale") == []
 
 
+def test_one_step_from_a_move_is_talks_but_not_from_a_goal():
+    for text in ("il Genoa è a un passo da Rossi", "Rossi ad un passo dal Lecce",
+                 "il Lecce chiude il colpo Rossi"):
+        assert [c.stage for c in stage_cues(text)] == ["talks"], text
+    for text in ("a un passo dal gol", "la squadra è a un passo dalla salvezza",
+                 "il Genoa è ad un passo dalla finale"):
+        assert stage_cues(text) == [], text
+
+
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

@@ -112,6 +112,9 @@ _LEAVING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli|from)\s*$", re.IGNORECASE)
+# one step from a club is its way in, not out: "Rossi è a un passo dal Torino"
+_STEP_FROM = re.compile(r"\bad? un passo (?:dal|dalla|dallo|dall'|dai|dagli)\s*$",
+                        re.IGNORECASE)
 _COUNTERPART_BEFORE = re.compile(
     r"\b(?:contatt\w*|trattativ\w*|tratt\w*|dialog\w*|colloqui\w*|accordo|intesa|sondaggio|confronto|summit|"
     r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
@@ -312,6 +315,8 @@ RULES: tuple[Rule, ...] = (
          "Rossi è destinato a lasciare il [Genoa]"),
     Rule(BUYER, lambda w: _BUYER_BEFORE.search(w.clause_before),
          "Rossi nel mirino del [Torino]"),
+    Rule(BUYER, lambda w: _STEP_FROM.search(w.clause_before),
+         "Rossi è a un passo dal [Torino]"),
     Rule(BUYER, lambda w: _WON_OVER.search(w.clause_before),
          "Rossi conquista tutti, soprattutto il [Torino]"),
     Rule(SELLER, lambda w: _SELLER_BEFORE.search(w.clause_before),

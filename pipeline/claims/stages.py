@@ -76,7 +76,12 @@ _CUES: dict[str, str] = {
     # giovane Bianchi" (done: "ha chiuso per", an agreement); not a place closing for the
     # holidays ("lo stadio chiude per Natale")
     rf"\bchiud(?:e|ono|ere)\s+per\s+(?:{_PRESENTED})?(?!natale|pasqua|ferragosto)"
-    r"(?-i:(?=[A-ZÀ-Þ]))|"
+    r"(?-i:(?=[A-ZÀ-Þ]))|\bchiud(?:e|ono|ere) il colpo\b|"
+    # one step away: "il Genoa è a un passo da Rossi", "Rossi ad un passo dal Lecce" - not
+    # from a goal, a win or a record ("a un passo dal gol")
+    r"\bad? un passo (?:dall'|(?:da|dal|dallo|dalla|dai|dagli)\b)(?!\s*(?:gol|rete|vittori|"
+    r"pareggi|salvezz|titol|scudett|final|record|tragu|sogn|primato|podio|baratr|"
+    r"retrocession|promozion|qualificazion|ritiro|addio al calcio)\w*)|"
     r"(?:affare|operazione) avviat[oa]",
     # ("una vittoria sofferta" offers nothing)
     "bid": r"\boffert\w*|proposta|rilanci\w*|controfferta|"
