@@ -51,3 +51,14 @@ def test_not_a_transfer_fee(text):
 def test_list_of_valuations_keeps_the_elliptic_second_amount():
     text = "il brasiliano è valutato intorno ai 35 milioni, il danese circa 25"
     assert [f.eur for f in find_fees(text)] == [35_000_000, 25_000_000]
+
+
+def test_a_number_written_in_words_is_read_whole():
+    # "diciannove milioni" is 19 (not the "nove milioni" inside it), compounds included
+    for text, eur in (("un'offerta da diciannove milioni", 19_000_000),
+                      ("la richiesta è di venticinque milioni", 25_000_000),
+                      ("una proposta da ventitré milioni", 23_000_000),
+                      ("valutato trentotto milioni", 38_000_000),
+                      ("una clausola da centoventi milioni, ma l'offerta è di sei milioni",
+                       6_000_000)):
+        assert [f.eur for f in find_fees(text)][-1:] == [eur], text

@@ -23,31 +23,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import alternation
 from .sentences import fold
 
-_NUMBER_WORDS = {
-    "un": 1,
-    "uno": 1,
-    "due": 2,
-    "tre": 3,
-    "quattro": 4,
-    "cinque": 5,
-    "sei": 6,
-    "sette": 7,
-    "otto": 8,
-    "nove": 9,
-    "dieci": 10,
-    "undici": 11,
-    "dodici": 12,
-    "quindici": 15,
-    "venti": 20,
-    "trenta": 30,
-    "quaranta": 40,
-    "cinquanta": 50,
-    "cento": 100,
-    "mezzo": 0.5,
-}
-_NUM = r"(\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+
+def _italian_numbers() -> dict[str, float]:
+    """The Italian words of the numbers a fee is written with, 1 to 199, compounds
+    included ("diciannove", "ventitré", "trentotto", "centoventi"), and "mezzo"."""
+    units = ["", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"]
+    teens = ["dieci", "undici", "dodici", "tredici", "quattordici", "quindici", "sedici",
+             "diciassette", "diciotto", "diciannove"]
+    tens = {20: "venti", 30: "trenta", 40: "quaranta", 50: "cinquanta", 60: "sessanta",
+            70: "settanta", 80: "ottanta", 90: "novanta"}
+    words: dict[str, float] = {w: n for n, w in enumerate(units) if w}
+    words.update({w: 10 + n for n, w in enumerate(teens)})
+    for ten, word in tens.items():
+        words[word] = ten
+        for n, unit in enumerate(units[1:], start=1):
+            # the tens drop their vowel before "uno" and "otto": ventuno, trentotto
+            stem = word[:-1] if unit[0] in "uo" else word
+            words[stem + unit] = ten + n
+            if unit == "tre":
+                words[stem + "tré"] = ten + n
+    for word, value in list(words.items()):
+        words["cento" + word] = 100 + value  # centocinquanta
+    words.update({"cento": 100, "un": 1, "mezzo": 0.5})
+    return words
+
+
+_NUMBER_WORDS = _italian_numbers()
+# a number in figures, or in words as a whole word: "diciannove milioni" is 19, and holds
+# no "nove milioni" (9)
+_NUM = r"(\d+(?:[.,]\d+)?|\b" + alternation(_NUMBER_WORDS) + r"\b)"
 _MILLION = r"(?:milioni|milione|mln|mil\.|mio|million|millions|m\b|mn\b)"
 _THOUSAND = r"(?:mila|k\b)"
 
