@@ -183,6 +183,15 @@ def test_one_step_from_a_move_is_talks_but_not_from_a_goal():
         assert stage_cues(text) == [], text
 
 
+def test_a_settled_deal_is_an_agreement():
+    for text in ("tutto fatto per Rossi", "il Genoa: affare ormai definito per Rossi",
+                 "definito l'arrivo di Rossi al Genoa", "operazione definita con il Lecce"):
+        assert [c.stage for c in stage_cues(text)] == ["agreement"], text
+    # not yet settled is still negotiating; a settled line-up is no deal
+    assert [c.stage for c in stage_cues("non è ancora tutto definito")] == ["talks"]
+    assert stage_cues("il modulo è definito") == []
+
+
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

@@ -95,6 +95,11 @@ _CUES: dict[str, str] = {
     r"c'è (?:l'|un |un')?(?:accordo|intesa)|accordo (?:di massima|"
     r"totale|fatto)|intesa (?:di massima|totale)|"
     r"fumata bianca|affare fatto|\be' fatta\b|\bè fatta\b|"
+    # a deal settled: "tutto fatto per Rossi", "affare ormai definito", "definito l'arrivo
+    # di Rossi al Genoa" (not yet: "non è ancora tutto definito", dropped as negated)
+    r"\btutto fatto\b|\b(?:tutto|affare|operazione|trattativa)\s+(?:(?:è\s+)?(?:ormai|già)\s+)?"
+    r"definit[oa]\b|\bdefinit[oa]\s+(?:l'arrivo|l'acquisto|l'affare|l'operazione|"
+    r"il trasferimento|il passaggio)\b|"
     r"fatta per\b|(?:ha|hanno|avrebbe|avrebbero) chiuso per|"
     r"chius[oa] (?:l'operazione|l'affare|la trattativa)|"
     r"manca solo (?:la firma|l'ufficialita|l'ufficialità|l'annuncio)|"
