@@ -57,6 +57,13 @@ def test_one_step_from_a_club_is_a_move_to_it():
     assert (c.player, c.to_club, c.stage) == ("Marco Bellotti", "lecce", "talks")
 
 
+def test_the_club_giving_its_yes_is_the_seller():
+    c = one("Calciomercato, le ultime",
+            "Marco Bellotti al Torino: c'è il via libera del Genoa.")
+    assert (c.player, c.from_club, c.to_club, c.stage) == (
+        "Marco Bellotti", "genoa", "torino", "agreement")
+
+
 def test_surname_only_and_diacritics_join_the_full_name():
     c = one(
         "Vlahovic-Bayern, c'è l'offerta",

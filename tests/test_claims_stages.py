@@ -192,6 +192,15 @@ def test_a_settled_deal_is_an_agreement():
     assert stage_cues("il modulo è definito") == []
 
 
+def test_the_sellers_yes_is_an_agreement_and_waiting_for_it_is_talks():
+    for text in ("c'è il via libera del Genoa", "arriva l'ok del Genoa per Rossi"):
+        assert [c.stage for c in stage_cues(text)] == ["agreement"], text
+    for text in ("manca il via libera del Genoa", "si attende l'ok del Genoa",
+                 "manca ancora l'ok"):
+        assert [c.stage for c in stage_cues(text)] == ["talks"], text
+    assert stage_cues("il via libera dei medici") == []  # fit to play, no deal
+
+
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

@@ -112,6 +112,9 @@ _LEAVING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"(?:^|\s)(?:dal|dalla|dallo|dall'|dai|dagli|from)\s*$", re.IGNORECASE)
+# the club that says yes to a move is the one that lets him go: "il via libera del Genoa"
+_YES_OF = re.compile(r"\b(?:via libera|l'ok)\s+(?:del|della|dello|dell'|dei|di)\s*$",
+                     re.IGNORECASE)
 # one step from a club is its way in, not out: "Rossi è a un passo dal Torino"
 _STEP_FROM = re.compile(r"\bad? un passo (?:dal|dalla|dallo|dall'|dai|dagli)\s*$",
                         re.IGNORECASE)
@@ -317,6 +320,8 @@ RULES: tuple[Rule, ...] = (
          "Rossi nel mirino del [Torino]"),
     Rule(BUYER, lambda w: _STEP_FROM.search(w.clause_before),
          "Rossi è a un passo dal [Torino]"),
+    Rule(SELLER, lambda w: _YES_OF.search(w.clause_before),
+         "Rossi al Torino, c'è il via libera del [Genoa]"),
     Rule(BUYER, lambda w: _WON_OVER.search(w.clause_before),
          "Rossi conquista tutti, soprattutto il [Torino]"),
     Rule(SELLER, lambda w: _SELLER_BEFORE.search(w.clause_before),

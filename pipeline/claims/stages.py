@@ -82,7 +82,9 @@ _CUES: dict[str, str] = {
     r"\bad? un passo (?:dall'|(?:da|dal|dallo|dalla|dai|dagli)\b)(?!\s*(?:gol|rete|vittori|"
     r"pareggi|salvezz|titol|scudett|final|record|tragu|sogn|primato|podio|baratr|"
     r"retrocession|promozion|qualificazion|ritiro|addio al calcio)\w*)|"
-    r"(?:affare|operazione) avviat[oa]",
+    r"(?:affare|operazione) avviat[oa]|"
+    # the seller's yes waited for: "manca il via libera del Genoa", "si attende l'ok"
+    r"\b(?:manca|attende|aspetta)\s+(?:(?:ancora|solo)\s+)?(?:il\s+via libera|l'ok)\b",
     # ("una vittoria sofferta" offers nothing)
     "bid": r"\boffert\w*|proposta|rilanci\w*|controfferta|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
@@ -95,6 +97,12 @@ _CUES: dict[str, str] = {
     r"c'è (?:l'|un |un')?(?:accordo|intesa)|accordo (?:di massima|"
     r"totale|fatto)|intesa (?:di massima|totale)|"
     r"fumata bianca|affare fatto|\be' fatta\b|\bè fatta\b|"
+    # the selling club's or the player's yes, given: "c'è il via libera del Genoa", "è
+    # arrivato l'ok di Rossi", "Via libera alla cessione di Rossi" (a headline) - not one
+    # to come ("prima di dare il via libera", "difficilmente daranno l'ok"), nor the
+    # doctors' ("il via libera dei medici"); waited for ("manca il via libera"): talks
+    r"(?:\b(?:c'è|c'e'|arriva|arrivato|è arrivato|(?:ha|hanno) dato)\s+(?:anche\s+)?"
+    r"(?:il\s+via libera|l'ok)|^\W*via libera)\b(?! d[ae]i medici)|"
     # a deal settled: "tutto fatto per Rossi", "affare ormai definito", "definito l'arrivo
     # di Rossi al Genoa" (not yet: "non è ancora tutto definito", dropped as negated)
     r"\btutto fatto\b|\b(?:tutto|affare|operazione|trattativa)\s+(?:(?:è\s+)?(?:ormai|già)\s+)?"
