@@ -201,6 +201,16 @@ def test_the_sellers_yes_is_an_agreement_and_waiting_for_it_is_talks():
     assert stage_cues("il via libera dei medici") == []  # fit to play, no deal
 
 
+def test_english_phrases_of_a_move_nearing():
+    for text in ("Genoa are closing in on Rossi", "Genoa are close to signing Rossi",
+                 "Rossi is on the verge of joining Genoa", "Rossi is nearing a move to Genoa",
+                 "Genoa are pushing for Rossi"):
+        assert [c.stage for c in stage_cues(text)] == ["talks"], text
+    assert [c.stage for c in stage_cues("Genoa have enquired about Rossi")] == ["interest"]
+    for text in ("Genoa are closing in on the title", "Rossi is pushing for a place in the side"):
+        assert stage_cues(text) == [], text
+
+
 def test_proving_the_critics_wrong_is_no_denial():
     assert stage_cues("una notte per smentire i suoi detrattori") == []
     assert [c.stage for c in stage_cues("il club smentisce la trattativa")][:1] == ["denied"]

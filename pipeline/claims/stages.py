@@ -60,6 +60,8 @@ _CUES: dict[str, str] = {
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
     r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
     r"\bmonitor(?:s|ing)\b|\blinked with\b|\bconsidering a move\b|"
+    # "Genoa have enquired about Rossi", "made an enquiry for"
+    r"\b(?:enquir|inquir)(?:ed|y|ies) (?:about|for|over)\b|\bmade an? (?:enquiry|inquiry)\b|"
     r"\b(?:want|wants|keen|plan|plans|hope|hopes) to sign\b|\bwants? (?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:could|might|would) sign\b",
     "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
@@ -70,6 +72,13 @@ _CUES: dict[str, str] = {
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
+    # English: "Genoa are closing in on Rossi", "close to signing", "on the verge of
+    # joining", "nearing a move to", "pushing for"
+    r"\bclos(?:e|es|ing) in on (?:(?:a|the) (?:deal|move|signing) (?:for|of) )?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\bclose to (?:signing|joining|a deal|an agreement)\b|"
+    r"\bon the verge of (?:signing|joining|completing)\b|"
+    r"\bnearing (?:a |an )?(?:move|deal|agreement|switch|transfer)\b|"
+    r"\bpush(?:es|ing)? (?:hard )?for (?-i:(?=[A-ZÀ-Þ]))|"
     # "la Fiorentina spinge per Fabbian", "affare avviato"
     r"\bsping(?:e|ono)\s+per\s+(?:(?:il|lo|la|l')\s*)?(?-i:(?=[A-ZÀ-Þ]))|"
     # closing in on a player: "il Genoa chiude per Rossi", "il Lecce sta per chiudere per il
