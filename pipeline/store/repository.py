@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +40,7 @@ from pipeline.store.engine import (
     upgrade,
 )
 from pipeline.store.outcomes import OutcomeStore
-from pipeline.store.refresh import RESCORE_NOW, RefreshStore
+from pipeline.store.refresh import RESCORE_NOW, RefreshStore, _chunks
 from pipeline.store.registry import RegistryStore
 from pipeline.store.tables import (
     ArticleLinkRow,
@@ -57,8 +57,6 @@ from pipeline.store.tables import (
     ScoreRow,
     StaleFormRow,
 )
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -568,12 +566,6 @@ def _fingerprints(draft: ArticleDraft) -> frozenset[str]:
     if draft.fingerprints is not None:
         return draft.fingerprints
     return syndication.fingerprints(draft.body)
-
-
-def _chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    """`values` in pieces that stay under SQLite's bound-parameter limit."""
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 def _remember_players(s: Session, refs: set[int],
