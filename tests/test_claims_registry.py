@@ -583,3 +583,25 @@ def test_capitals_are_left_as_written_unless_they_spell_a_known_full_name(regist
     # a surname alone, an unknown pair and an acronym stay in capitals
     for text in ("BOMBA QUINTERO", "MARIO ROSSINI al Genoa", "la UEFA e la FIGC"):
         assert _uncapped(text, registry) == text
+
+
+def test_a_long_block_in_capitals_is_read_in_stretches_no_longer_than_a_name(registry):
+    # a page-long block in capitals (a legal notice, a shouted roundup) is tried in
+    # stretches up to the registry's longest name, not in every stretch of its words
+    from pipeline.claims.extract import _uncapped
+
+    filler = " ".join(["AVVISO", "AI", "LETTORI", "DEL", "SITO"] * 60)  # 300 words
+    asked: list[str] = []
+
+    class Counting:
+        longest_name = registry.longest_name
+
+        def full_match(self, name: str) -> list:
+            asked.append(name)
+            return registry.full_match(name)
+
+    text = f"{filler} GIORGIO AMATO {filler}"
+    out = _uncapped(text, Counting())  # type: ignore[arg-type]
+    assert "Giorgio Amato" in out and out.count("AVVISO") == 120
+    assert 2 <= registry.longest_name <= 8
+    assert len(asked) <= 302 * registry.longest_name

@@ -146,7 +146,10 @@ _TWO_CAPITALS = re.compile(r"[^\W\d_a-zß-ÿ]{2}")
 def _uncapped(text: str, registry: Registry) -> str:
     """`text` with each full name written in capitals written as a name ("MARCO BELLOTTI"
     -> "Marco Bellotti"), when the registry knows a footballer of that whole name: two
-    words or more, so a heading's lone word ("UFFICIALE", "BOMBA") stays as it is."""
+    words or more, so a heading's lone word ("UFFICIALE", "BOMBA") stays as it is. Only
+    stretches as long as the registry's longest name are tried: a page-long block in
+    capitals (a notice, a shouted roundup) costs a few look-ups a word, not one per pair
+    of its words (each word here folds to one name word or more)."""
     if not _TWO_CAPITALS.search(text):
         return text
     runs: list[list[re.Match[str]]] = []
@@ -162,7 +165,8 @@ def _uncapped(text: str, registry: Registry) -> str:
     for run in runs:
         n = len(run)
         taken: list[tuple[int, int]] = []
-        for size in range(n, 1, -1):  # the longest stretches of it that name a footballer
+        # the longest stretches of it that name a footballer
+        for size in range(min(n, registry.longest_name), 1, -1):
             for i in range(n - size + 1):
                 j = i + size
                 if any(i < b and a < j for a, b in taken):

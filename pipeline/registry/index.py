@@ -126,6 +126,8 @@ class Registry:
             name_key(k): [i for i in ids if i in self.players]
             for k, ids in (nicknames or {}).items()
         }
+        # the most words a whole name or nickname has: no longer stretch of text is one
+        self.longest_name = max((len(k.split()) for k in (*self._full, *self._nick)), default=0)
         self._moves: dict[int, list[tuple[dt.date, int | None, int | None]]] = defaultdict(list)
         for t in dataset.transfers:
             self._moves[t.player_id].append((t.date, t.from_club_id, t.to_club_id))
