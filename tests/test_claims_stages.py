@@ -267,3 +267,56 @@ def test_a_team_aim_is_no_target():
 def test_the_lead_of_a_shortlist_is_interest():
     assert _stages("Rossi in pole per il Genoa") == ["interest"]
     assert _stages("Rossi supera la concorrenza") == ["interest"]
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        # the suitors' race, and trying for a player
+        ("il Genoa è avanti nella corsa a Rossi", "interest"),
+        ("il Lecce è in corsa per il giovane Bianchi", "interest"),
+        ("Rossi entra nell'orbita del Torino", "interest"),
+        ("il Genoa si muove per Rossi", "interest"),
+        ("il Lecce continua a provarci per Bianchi", "interest"),
+        ("il Torino tenta Rossi", "interest"),
+        ("il Genoa ha fatto un tentativo per Rossi", "interest"),
+        ("il Lecce prova a prendere Bianchi", "interest"),
+        ("il Lecce è pronto a piombare su Bianchi", "interest"),
+        # pressing for him
+        ("il Genoa accelera per Rossi", "talks"),
+        ("il Lecce stringe i tempi per Bianchi", "talks"),
+        ("il Torino insiste per Rossi", "talks"),
+        ("il Genoa tenta un nuovo affondo", "talks"),
+        ("il Lecce lavora per portare Bianchi in Puglia", "talks"),
+        # his yes, his future told as settled
+        ("Rossi ha detto sì al Genoa", "agreement"),
+        ("c'è il sì di Bianchi", "agreement"),
+        ("Rossi sarà un giocatore del Lecce", "agreement"),
+        # the contract lodged with the league
+        ("il Genoa ha depositato il contratto di Rossi", "official"),
+        ("contratto depositato in Lega nel pomeriggio", "official"),
+        # a suitor giving up
+        ("il Torino si tira indietro", "collapsed"),
+        ("il Lecce si è tirato indietro", "collapsed"),
+        ("dietrofront del Genoa", "collapsed"),
+        ("il Genoa molla Rossi", "collapsed"),
+    ],
+)
+def test_more_of_the_vocabulary_of_a_chase(text, stage):
+    assert stage in stages(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il Genoa è in corsa per lo Scudetto",  # a title, not a player
+        "il Lecce nella corsa alla salvezza",
+        "Rossi si muove per tutto il fronte offensivo",  # on the pitch
+        "Rossi ci prova su punizione",
+        "un affondo sulla fascia di Rossi",
+        "il Genoa non molla Rossi",  # still after him
+        "la Lega Pro si è tirata fuori dalla discussione",
+    ],
+)
+def test_the_same_words_off_the_market_are_no_cue(text):
+    assert stages(text) == set()

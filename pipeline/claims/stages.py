@@ -55,7 +55,20 @@ _CUES: dict[str, str] = {
     r"\b(?:vuole|vogliono|rivogliono) (?:(?:il|lo|la|l') ?)?(?-i:(?=[A-ZÀ-Þ]))|"
     # ... or presented by role: "il Bologna punta il difensore Neri", "vuole il giovane Rossi"
     rf"\b(?:vuole|vogliono|rivogliono|punta|puntano) {_PRESENTED}(?-i:(?=[A-ZÀ-Þ]))|"
-    r"\b(?:torna|tornano|piomba|piombano|punta|puntano|vira|virano) su(?:ll')? ?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:torna|tornano|piomba|piombano|piombare|punta|puntano|vira|virano) su(?:ll')? ?"
+    r"(?-i:(?=[A-ZÀ-Þ]))|"
+    # the suitors' race for a player: "il Genoa è avanti nella corsa a Rossi", "in corsa per
+    # il giovane Bianchi", "Rossi entra nell'orbita del Lecce"; not for a title ("nella
+    # corsa allo Scudetto", "in corsa per la salvezza")
+    rf"\b(?:nella corsa (?:a|ad|per)|in corsa per) (?:{_PRESENTED})?(?!(?:Scudetto|Champions|"
+    r"Europa|Conference|Coppa|Supercoppa|Serie|Pallone|Mondial|Olimpi|Premier|Liga)\b)"
+    r"(?-i:(?=[A-ZÀ-Þ]))|\b(?:in|nell') ?orbita\b|"
+    # trying for him: "il Genoa si muove per Rossi", "ci prova per Bianchi", "continua a
+    # provarci per Rossi", "tenta Rossi", "un tentativo per Bianchi", "prova a prendere Rossi"
+    rf"\bsi muov(?:e|ono)\s+per (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:ci (?:ri)?prov(?:a|ano)|(?:ri)?provarci) per\b|\btent(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\btentativo (?:per|di prendere|di portare)\b|"
+    r"\bprov(?:a|ano|are) a (?:prendere|portare|strappare|acquistare)\b|"
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
     r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
@@ -65,6 +78,13 @@ _CUES: dict[str, str] = {
     r"\b(?:want|wants|keen|plan|plans|hope|hopes) to sign\b|\bwants? (?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:could|might|would) sign\b",
     "talks": r"contatt[oi]|contattat\w*|trattativ\w*|"
+    # pressing for him: "il Genoa accelera per Rossi", "stringe i tempi per Bianchi",
+    # "insiste per Rossi", "l'affondo per Bianchi", "tenta un nuovo affondo" (not an attack
+    # down the wing: "un affondo sulla fascia"), "lavora per portare Rossi"
+    r"\baccelera(?:no|ta)?\s+(?:per|su)\b|\bstring(?:e|ono)\s+(?:i tempi\s+)?per\b|"
+    r"\binsist(?:e|ono)\s+per\b|\baffondo (?:decisivo |finale )?per\b|"
+    r"\b(?:tenta|tentano|tentare) (?:un |il )?(?:nuovo |ultimo )?affondo\b|"
+    r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
@@ -118,6 +138,14 @@ _CUES: dict[str, str] = {
     r"definit[oa]\b|\bdefinit[oa]\s+(?:l'arrivo|l'acquisto|l'affare|l'operazione|"
     r"il trasferimento|il passaggio)\b|"
     r"fatta per\b|(?:ha|hanno|avrebbe|avrebbero) chiuso per|"
+    # the player's yes: "Rossi ha detto sì al Genoa", "c'è il sì di Rossi", "Rossi dice sì
+    # al Lecce"; "il no" is a collapse
+    r"\b(?:ha|hanno|avrebbe|avrebbero) detto sì\b|\bdic(?:e|ono) sì\b|"
+    r"\bil sì (?:di|del|dello|della|dell')\b|"
+    # his future told as settled: "Rossi sarà un giocatore del Genoa", "sarà il nuovo
+    # attaccante del Lecce"
+    r"\bsarà (?:un|il) (?:nuovo )?(?:giocatore|calciatore|attaccante|difensore|"
+    r"centrocampista|portiere|terzino|esterno) (?:del|della|dello|dell')\b|"
     r"chius[oa] (?:l'operazione|l'affare|la trattativa)|"
     r"manca solo (?:la firma|l'ufficialita|l'ufficialità|l'annuncio)|"
     r"si trasferira|si trasferirà|here we go|"
@@ -133,6 +161,9 @@ _CUES: dict[str, str] = {
     r"ufficialmente (?:un |il |l')?(?:nuovo )?(?:giocatore|"
     r"calciatore|[a-z]+(?:ner|ross|celest|azzurr|vol)\w*)|"
     r"comunica di aver (?:raggiunto|acquisito|perfezionato)|acquisizione[^.]{0,80}diritti|"
+    # the contract lodged with the league: "il Genoa ha depositato il contratto di Rossi",
+    # "contratto depositato in Lega"
+    r"\b(?:ha|hanno) depositato (?:in Lega )?il contratto\b|\bcontratto depositato\b|"
     # a sale reported done: "il Genoa ha ceduto Rossi", "Rossi è stato ceduto al Lecce"
     r"\b(?:ha|hanno) (?:ufficialmente )?(?:ceduto|venduto) (?-i:(?=[A-ZÀ-Þ]))|"
     r"^\W*(?:cedut|vendut)[oaie] (?-i:(?=[A-ZÀ-Þ]))|"
@@ -167,6 +198,9 @@ _CUES: dict[str, str] = {
     r"\brifiuta\b|respint[oa]|frenata|stallo|"
     r"interromp\w* (?:i contatti|la trattativa)|interrott[oa]|"
     r"rottura|uscit[oa] dai radar|esce (?:così )?dalla lista|uscit[oa] di scena|fuori dai giochi|"
+    # a suitor giving up: "il Genoa si tira indietro", "il Lecce molla Rossi", "dietrofront"
+    r"\bsi (?:è |sono )?tirat[oaie] indietro\b|\bsi tira(?:no)? indietro\b|"
+    r"\btirarsi indietro\b|\bdietrofront\b|\bmoll(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
     r"non se ne fa (?:piu |più )?(?:nulla|niente)|(?:atto della|"
     r"netta|secca) chiusura|chiusura (?:netta|secca|definitiva)|"
     r"\bcollapsed\b|\bbroke down\b|\bfell through\b|\bpulled out\b",
