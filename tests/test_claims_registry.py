@@ -605,3 +605,25 @@ def test_a_long_block_in_capitals_is_read_in_stretches_no_longer_than_a_name(reg
     assert "Giorgio Amato" in out and out.count("AVVISO") == 120
     assert 2 <= registry.longest_name <= 8
     assert len(asked) <= 302 * registry.longest_name
+
+
+@pytest.mark.parametrize("body", [
+    "Il Genoa è su Tomás Quintero.",
+    "Il Genoa è forte su Tomás Quintero.",
+    "Lecce e Genoa sono su Tomás Quintero.",
+    "Su Tomás Quintero c'è anche il Genoa.",
+])
+def test_a_club_on_a_player_is_interest_in_the_body_too(registry, body):
+    # "il Genoa è su Rossi", "su Rossi c'è anche il Genoa": a headline's grammar that
+    # articles use in their text as well
+    found = claims(registry, "Calciomercato, le ultime", body)
+    assert ("tomas quintero", "torino", "genoa", "interest") in _staged(found)
+
+
+@pytest.mark.parametrize("body", [
+    "Tomás Quintero è su Instagram con la maglia del Genoa.",  # on a platform, not a club
+    "Su Instagram c'è una foto di Tomás Quintero con la maglia del Genoa.",
+    "La vittoria del Genoa su Tomás Quintero e compagni.",  # a club in a noun's complement
+])
+def test_su_that_ties_no_club_to_the_player_is_no_claim(registry, body):
+    assert claims(registry, "Calciomercato, le ultime", body) == []

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .clubs import CITY, NICKNAME, ClubMention
-from .direction import BUYER, BUYER_AFTER, FORMER, NEUTRAL, SELLER, club_role
+from .direction import BUYER, BUYER_AFTER, FORMER, NEUTRAL, ON_PLAYER, SELLER, club_role
 from .known import Known
 from .players import Person
 from .sentences import Article, Clause
@@ -98,12 +98,9 @@ class Context:
             return BUYER, self.by_start[mention.end + verb.end() - 1]
         if role == BUYER and player is None:
             # "il City su Cambiaso": the destination of the player named right after
-            on = re.match(
-                r"\s+(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:ll')?\s*(?:ex\s+[A-ZÀ-Þ][\w'-]*\s+)?",
-                text[mention.end : mention.end + 40],
-            )
+            on = ON_PLAYER.match(text, mention.end, mention.end + 40)
             if on:
-                player = self.by_start.get(mention.end + on.end())
+                player = self.by_start.get(on.end())
         if mention.kind == CITY and role not in (BUYER, SELLER):
             role = FORMER if role == FORMER else "place"  # "a Torino" says where, not who
         return role, player

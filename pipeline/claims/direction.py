@@ -223,9 +223,12 @@ _COUNTERPART_VERB = re.compile(
     re.IGNORECASE,
 )
 _PLAYER_AL = re.compile(rf"^\s*(?:{_AL}|in\s+)$", re.IGNORECASE)
-_ON_PLAYER = re.compile(
-    r"^\s+(?:e\s+\S+\s+)?(?:è\s+|sono\s+|fa\s+|fanno\s+)?su(?:\s+|ll')(?:ex\s+[A-ZÀ-Þ][\w'-]*\s+)?[A-ZÀ-Þ]"
-)  # case-sensitive: "il City su Cambiaso", "l'Inter sull'ex Milan Kessié"
+# between a club and the player it is on: "il City su Cambiaso", "l'Inter è forte
+# sull'ex Milan Kessié" (case-sensitive where it reads the name)
+ON_GAP = (r"\s+(?:(?:è|sono)(?:\s+(?:forte|forti|già|anche|ancora))?\s+|fa\s+|fanno\s+)?"
+          r"su(?:ll')?\s*(?:ex\s+[A-ZÀ-Þ][\w'-]*\s+)?")
+ON_PLAYER = re.compile(ON_GAP)
+_ON_PLAYER = re.compile(rf"^(?:\s+e\s+\S+)?{ON_GAP}(?<=\s|')[A-ZÀ-Þ]")
 
 
 @dataclass(frozen=True)

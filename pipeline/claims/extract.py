@@ -33,7 +33,7 @@ from ..model import Claim
 from .buyers import buyers_for
 from .clubs import ClubIndex, ClubMention, default_clubs, find_clubs
 from .context import Context
-from .direction import BUYER
+from .direction import BUYER, ON_PLAYER
 from .fees import Fee, find_fees
 from .known import identify
 from .lists import Listed, window_lists
@@ -328,6 +328,7 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             for m in ctx.clubs_in(clause.start, clause.end)
         )
         listed = _heads_list(ctx, clause, focus) if clause.paragraph == 0 else None
+        followed = _clubs_on(ctx, clause) if focus else set()
         for p in focus:
             p_relays = clause_relays if p in relay_targets else []
             sentence, waiting = held.pop(p.key, (-1, []))
@@ -336,7 +337,7 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             denial = any(c.stage == "denied" for c in cues)
             buyers = buyers_for(ctx, p, clause, last_buyer, strong_buyer, denial)
             # a listed player is the club's target unless the data has him there already
-            p_link = title_link or listed is not None and (
+            p_link = title_link or p.key in followed or listed is not None and (
                 ctx.known[p.key].club_then not in (listed, None)
                 or ctx.known[p.key].club_then is None and not ctx.known[p.key].options
             )
@@ -366,6 +367,35 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             move.cues = sorted(move.cues + move.loose, key=lambda pc: pc[0])
     _attach_orphans(moves)
     return moves
+
+
+# "su Rossi c'è anche il Torino": the clause opens on the player, the clubs after him
+_ON_BEFORE = re.compile(r"(?:^|[,;:(]\s*|\b(?:e|ma|anche|poi)\s+)\W*su(?:\s+|ll')$", re.IGNORECASE)
+# "la vittoria della Juventus su...": a club named as a noun's complement is not the one on
+# the player (a noun that says so - "il pressing della Juventus su Rossi" - is a cue itself)
+_OF_CLUB = re.compile(r"\b(?:di|del|della|dello|dell'|dei|degli|delle)\s*$", re.IGNORECASE)
+_THERE_ARE = re.compile(r"\s*,?\s*(?:c'è|c'e'|ci sono)\b", re.IGNORECASE)
+
+
+def _clubs_on(ctx: Context, clause: Clause) -> set[str]:
+    """The players a club of the clause is on - a target, in any paragraph: "il Genoa è su
+    Rossi", "Lecce e Genoa sono su Bianchi", "il Torino è forte su Neri", "su Rossi c'è
+    anche il Torino". Not a player "su Instagram": the name after "su" must be his."""
+    text, keys = ctx.article.text, set()
+    for m in ctx.clubs_in(clause.start, clause.end):
+        if ON_PLAYER.match(text, m.end, clause.end) and not _OF_CLUB.search(
+                text, max(clause.start, m.start - 8), m.start):
+            role, player = ctx.role(m, clause.sentence)
+            if role == BUYER and player is not None:
+                keys.add(player.key)
+    for p in ctx.named(clause):
+        for n in p.mentions:
+            if (clause.start <= n.start < clause.end
+                    and _ON_BEFORE.search(text[clause.start:n.start])
+                    and _THERE_ARE.match(text, n.end, clause.end)
+                    and ctx.clubs_in(n.end, clause.end)):
+                keys.add(p.key)
+    return keys
 
 
 # between a headline's list of names and the club after it: "Rossi, Bianchi e altri 3: "
