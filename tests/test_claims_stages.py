@@ -295,6 +295,23 @@ def test_the_lead_of_a_shortlist_is_interest():
         # the contract lodged with the league
         ("il Genoa ha depositato il contratto di Rossi", "official"),
         ("contratto depositato in Lega nel pomeriggio", "official"),
+        # weighing him, linked to him, knocking at the door
+        ("il Genoa valuta Rossi", "interest"),
+        ("Rossi accostato al Torino", "interest"),
+        ("il Genoa bussa alla porta del Lecce", "interest"),
+        ("Genoa, occhi su Rossi", "interest"),
+        ("Lecce, spunta il nome di Bianchi", "interest"),
+        ("il Lecce ha chiesto Rossi al Genoa", "interest"),
+        ("il Torino vuole fortemente Rossi", "interest"),
+        ("Genoa, si lavora per Rossi", "talks"),
+        ("il Lecce sta definendo l'acquisto di Bianchi", "talks"),
+        # secured
+        ("il Genoa si assicura Rossi", "agreement"),
+        ("il Lecce si è assicurato il giovane Bianchi", "agreement"),
+        ("il Torino ha praticamente chiuso l'accordo per Rossi", "agreement"),
+        ("il Genoa piazza il colpo", "agreement"),
+        ("Rossi vestirà la maglia del Genoa", "agreement"),
+        ("il Genoa comunica di essersi assicurato le prestazioni sportive di Rossi", "official"),
         # a suitor giving up
         ("il Torino si tira indietro", "collapsed"),
         ("il Lecce si è tirato indietro", "collapsed"),
@@ -316,6 +333,9 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "un affondo sulla fascia di Rossi",
         "il Genoa non molla Rossi",  # still after him
         "la Lega Pro si è tirata fuori dalla discussione",
+        "il Lecce valuta Rossi 20 milioni",  # his club's price, not a suitor weighing him
+        "il Genoa si è assicurato la salvezza",
+        "Rossi ha piazzato il colpo di testa vincente",
     ],
 )
 def test_the_same_words_off_the_market_are_no_cue(text):

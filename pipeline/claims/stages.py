@@ -68,6 +68,16 @@ _CUES: dict[str, str] = {
     rf"\bsi muov(?:e|ono)\s+per (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:ci (?:ri)?prov(?:a|ano)|(?:ri)?provarci) per\b|\btent(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
     r"\btentativo (?:per|di prendere|di portare)\b|"
+    # weighing him, linked to him, knocking at the door: "il Genoa valuta Rossi" (not his
+    # club's price: "il Lecce valuta Rossi 20 milioni"), "Rossi accostato al Torino", "il
+    # Genoa bussa alla porta del Lecce", "occhi su Rossi", "spunta il nome di Bianchi", "il
+    # Lecce ha chiesto Rossi", "vuole fortemente Rossi"
+    rf"\bvalut(?:a|ano)\s+(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))(?![^.;:,]{{0,50}}(?:\d|milion|euro))|"
+    r"\baccostat[oaie]\b|\bbuss(?:a|ano|ato|ata|are) alla porta\b|\bocchi (?:puntati )?su\b|"
+    r"\bspunta (?:(?:anche|ora|adesso|l'ipotesi|il nome di)\s+)*(?-i:(?=[A-ZÀ-Þ]))|"
+    rf"\b(?:ha|hanno) chiesto (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:vuole|vogliono) (?:fortemente|ancora|solo|soltanto|davvero) (?:(?:il|lo|la|l') ?)?"
+    r"(?-i:(?=[A-ZÀ-Þ]))|"
     r"\bprov(?:a|ano|are) a (?:prendere|portare|strappare|acquistare)\b|"
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
@@ -84,7 +94,9 @@ _CUES: dict[str, str] = {
     r"\baccelera(?:no|ta)?\s+(?:per|su)\b|\bstring(?:e|ono)\s+(?:i tempi\s+)?per\b|"
     r"\binsist(?:e|ono)\s+per\b|\baffondo (?:decisivo |finale )?per\b|"
     r"\b(?:tenta|tentano|tentare) (?:un |il )?(?:nuovo |ultimo )?affondo\b|"
-    r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|"
+    r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|\bsi lavora per\b|"
+    # the details being settled: "il Genoa sta definendo l'acquisto di Rossi"
+    r"\bsta(?:nno)? definendo\b|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
@@ -138,6 +150,13 @@ _CUES: dict[str, str] = {
     r"definit[oa]\b|\bdefinit[oa]\s+(?:l'arrivo|l'acquisto|l'affare|l'operazione|"
     r"il trasferimento|il passaggio)\b|"
     r"fatta per\b|(?:ha|hanno|avrebbe|avrebbero) chiuso per|"
+    # secured: "il Genoa si assicura Rossi", "si è assicurato il giovane Bianchi" (not "la
+    # salvezza"), "ha chiuso l'accordo per Rossi", "il Lecce piazza il colpo" (not "il
+    # colpo di testa"), "Rossi vestirà la maglia del Genoa"
+    rf"\bsi (?:è )?assicura(?:to|ta)?\s+(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    r"\b(?:ha|hanno) (?:\w+mente )?chiuso (?:l'accordo|l'affare|l'operazione|l'acquisto)\b|"
+    r"\b(?:piazza|piazzano|piazzato|mette a segno|messo a segno) il colpo\b(?! di)|"
+    r"\bvestirà (?:la maglia|i colori)\b|"
     # the player's yes: "Rossi ha detto sì al Genoa", "c'è il sì di Rossi", "Rossi dice sì
     # al Lecce"; "il no" is a collapse
     r"\b(?:ha|hanno|avrebbe|avrebbero) detto sì\b|\bdic(?:e|ono) sì\b|"
@@ -164,6 +183,8 @@ _CUES: dict[str, str] = {
     # the contract lodged with the league: "il Genoa ha depositato il contratto di Rossi",
     # "contratto depositato in Lega"
     r"\b(?:ha|hanno) depositato (?:in Lega )?il contratto\b|\bcontratto depositato\b|"
+    # a club's notice: "il Genoa comunica di essersi assicurato le prestazioni di Rossi"
+    r"\bassicurat[oa] le prestazioni\b|"
     # a sale reported done: "il Genoa ha ceduto Rossi", "Rossi è stato ceduto al Lecce"
     r"\b(?:ha|hanno) (?:ufficialmente )?(?:ceduto|venduto) (?-i:(?=[A-ZÀ-Þ]))|"
     r"^\W*(?:cedut|vendut)[oaie] (?-i:(?=[A-ZÀ-Þ]))|"
