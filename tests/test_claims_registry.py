@@ -627,3 +627,10 @@ def test_a_club_on_a_player_is_interest_in_the_body_too(registry, body):
 ])
 def test_su_that_ties_no_club_to_the_player_is_no_claim(registry, body):
     assert claims(registry, "Calciomercato, le ultime", body) == []
+
+
+def test_the_club_whose_door_is_knocked_at_sells(registry):
+    # "il Genoa bussa alla porta dell'Empoli per Rossi": the Empoli is asked, not a buyer
+    found = claims(registry, "Calciomercato, le ultime",
+                   "Il Genoa bussa alla porta dell'Empoli per Tomás Quintero.")
+    assert [c.to_club for c in found] == ["genoa"]

@@ -59,3 +59,12 @@ def test_anaphoric_relay_points_back():
 
 def test_unknown_sources_are_kept_as_written():
     assert relays("Lo rivela The Guardian.") == [("The Guardian", None, False)]
+
+
+def test_a_reflexive_verb_cites_nobody():
+    # "lo assicura Schira" cites him; "il Genoa si assicura Rossi" (secures him) and "Rossi
+    # si conferma decisivo" cite nobody
+    assert relays("Lo assicura Nicolò Schira: il Genoa ci pensa.") == [
+        ("Nicolò Schira", "schira", False)]
+    assert relays("Il Genoa si assicura Marco Rossi.") == []
+    assert relays("Marco Rossi si conferma decisivo per il Genoa.") == []

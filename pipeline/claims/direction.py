@@ -123,7 +123,8 @@ _COUNTERPART_BEFORE = re.compile(
     r"incontro|interlocuzione|offerta|proposta|rilancio|chiest\w*|chied\w*|presentat\w*|recapitat\w*|inviat\w*|"
     r"bussa\w*|porta|strappar\w*|convincere|si parlano|formula|dettagli|discorsi|"
     r"distanza|distanze|asse|tavolo)\b[^.;:]{0,40}?"
-    r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della)\s*$|"
+    r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della|"
+    r"dello|dell'|degli)\s*$|"
     # English: "agree a deal with Chelsea", "in talks with Genoa"
     r"\b(?:talks|agree\w*|deal|negotiat\w*|terms)\b[^.;:]{0,40}?\bwith\s+(?:the\s+)?$",
     re.IGNORECASE,

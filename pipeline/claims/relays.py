@@ -142,7 +142,9 @@ _CUE = re.compile(
     + r")?)|stando\s+a(?:\s+quanto\s+(?:scrive|riporta|riferisce|rivela|raccolto\s+da|"
     r"appreso\s+da|riportato\s+da))?"
     r"|a\s+quanto\s+(?:apprende|riporta|scrive|riferisce|risulta\s+" + _PREP + r")"
-    r"|(?:lo\s+|la\s+|l')?(?:rivela|riporta|scrive|riferisce|rilancia|racconta|svela|conferma|assicura|sostiene)"
+    # (reflexive, no relay: "il Genoa si assicura Rossi", "Rossi si conferma decisivo")
+    r"|(?<!\bsi\s)(?:lo\s+|la\s+|l')?(?:rivela|riporta|scrive|riferisce|rilancia|racconta|svela|conferma|"
+    r"assicura|sostiene)"
     r"|(?:anticipat|riportat|rivelat|lanciat|svelat|annunciat|raccontat)[oaie](?:\s+\w+){0,3}?\s+"
     + _PREP
     + r")"
