@@ -634,3 +634,14 @@ def test_the_club_whose_door_is_knocked_at_sells(registry):
     found = claims(registry, "Calciomercato, le ultime",
                    "Il Genoa bussa alla porta dell'Empoli per Tomás Quintero.")
     assert [c.to_club for c in found] == ["genoa"]
+
+
+def test_english_personal_terms_are_with_the_buyer(registry):
+    # "Rossi has agreed personal terms with Genoa": Genoa buys; "made contact with Empoli
+    # over Rossi": Empoli is asked
+    found = claims(registry, "Transfer news",
+                   "Tomás Quintero has agreed personal terms with Genoa.")
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", "agreement")]
+    found = claims(registry, "Transfer news",
+                   "Genoa have made contact with Empoli over Tomás Quintero.")
+    assert [c.to_club for c in found] == ["genoa"]

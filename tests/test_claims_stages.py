@@ -340,3 +340,24 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
 )
 def test_the_same_words_off_the_market_are_no_cue(text):
     assert stages(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("Genoa are leading the race for Rossi", "interest"),
+        ("Genoa have asked about Rossi", "interest"),
+        ("Lecce are weighing up a move for Bianchi", "interest"),
+        ("Torino have turned their attention to Rossi", "interest"),
+        ("Rossi is on Genoa's shortlist", "interest"),
+        ("Genoa have identified Rossi as a replacement", "interest"),
+        ("Genoa have made contact with Lecce over Rossi", "talks"),
+        ("Genoa have held talks over Rossi", "talks"),
+        ("Rossi has joined Genoa on loan", "official"),
+        ("Genoa have abandoned their pursuit of Rossi", "collapsed"),
+        ("Lecce have ended their interest in Bianchi", "collapsed"),
+        ("Genoa walked away from the deal", "collapsed"),
+    ],
+)
+def test_english_vocabulary_of_a_chase(text, stage):
+    assert stage in stages(text)

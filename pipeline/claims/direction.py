@@ -126,7 +126,7 @@ _COUNTERPART_BEFORE = re.compile(
     r"(?<!\w)(?:con(?:\s+(?:il|la|lo|l'|i|gli|le))?|al|allo|alla|all'|ai|agli|alle|a|del|dei|della|"
     r"dello|dell'|degli)\s*$|"
     # English: "agree a deal with Chelsea", "in talks with Genoa"
-    r"\b(?:talks|agree\w*|deal|negotiat\w*|terms)\b[^.;:]{0,40}?\bwith\s+(?:the\s+)?$",
+    r"\b(?:talks|agree\w*|deal|negotiat\w*|terms|contact)\b[^.;:]{0,40}?\bwith\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _SELLER_AFTER = re.compile(
@@ -159,6 +159,9 @@ _BUYER_BEFORE = re.compile(
     rf"(?:(?:tecnico|club|società|dirigenza|ds|allenatore|presidente|squadra|mondo)\s+)?$|"
     rf"\b(?:nuovo\s+(?:giocatore|calciatore|acquisto)|(?:è|sarà|diventa|diventerà)\s+(?:un\s+)?(?:giocatore|calciatore)?)\s*{_DEL}$|"
     rf"\b(?:è|e'|sarà)\s+{_DEL}$|"
+    # English: personal terms are the player's with the club that buys him ("Rossi has
+    # agreed personal terms with Genoa"), not with the one selling
+    r"\bpersonal terms\s+with\s+(?:the\s+)?$|"
     rf"\b(?:(?:ri)?port(?:erebbe|erebbero|are|erà|ato|a)\s+(?:(?-i:[A-ZÀ-Þ])[\w'-]*\s+){{1,3}}|(?:ri)?portarl[oa]\s+){_AL}$)",
     re.IGNORECASE,
 )

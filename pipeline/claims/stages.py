@@ -81,6 +81,13 @@ _CUES: dict[str, str] = {
     r"\bprov(?:a|ano|are) a (?:prendere|portare|strappare|acquistare)\b|"
     # English (Football Italia, wire copy): "in the race for", "targeting", "eyeing"
     r"\bin (?:the )?race for\b|\b(?:join|joined|enter|entered) the race\b|"
+    # "Genoa are leading the race for Rossi", "have asked about Bianchi", "are weighing up a
+    # move for Rossi", "have turned their attention to", "on Genoa's shortlist", "have
+    # identified Rossi as a replacement"
+    r"\b(?:lead|leads|leading|ahead in) the race for\b|\b(?:asked|asking|ask) about\b|"
+    r"\bweigh(?:s|ing)?(?: up)? (?:a )?(?:move|bid|swoop)\b|"
+    r"\bturn(?:ed|s|ing)? (?:their|its|his) attention to\b|\bshortlist(?:ed)?\b|"
+    r"\bidentified (?-i:(?=[A-ZÀ-Þ]))|"
     r"\btarget(?:s|ing|ed)?\b|\beye(?:s|ing)\b|\bkeen on\b|\binterest(?:ed)? in\b|"
     r"\bmonitor(?:s|ing)\b|\blinked with\b|\bconsidering a move\b|"
     # "Genoa have enquired about Rossi", "made an enquiry for"
@@ -104,6 +111,8 @@ _CUES: dict[str, str] = {
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
+    # "Genoa have made contact with Lecce", "held talks over Rossi"
+    r"\bmade contact\b|\b(?:held|hold|holding) talks\b|"
     # English: "Genoa are closing in on Rossi", "close to signing", "on the verge of
     # joining", "nearing a move to", "pushing for"
     r"\bclos(?:e|es|ing) in on (?:(?:a|the) (?:deal|move|signing) (?:for|of) )?(?-i:(?=[A-ZÀ-Þ]))|"
@@ -195,6 +204,8 @@ _CUES: dict[str, str] = {
     r"\b(?:è|e'|sono) stat[oaie] (?:ufficialmente )?(?:cedut|vendut)[oaie] "
     r"(?:(?:a titolo definitivo|in prestito) )?(?:al|alla|allo|all'|ai|agli)\b|"
     r"\bofficially (?:joined|signed|announced)\b|\bcompleted? the signing\b|"
+    # "Rossi has joined Genoa on loan" (not "joined the race")
+    r"\b(?:has|have) (?:officially )?joined (?-i:(?=[A-ZÀ-Þ]))|"
     # an English headline's present is a done deal: "Official: Milan sign Rossi", "Rossi
     # completes move to Genoa" (not "want to sign", "could sign", "will sign")
     r"^\W*official\b|(?<!\bto )(?<!\bcould )(?<!\bwould )(?<!\bwill )(?<!\bmight )"
@@ -224,7 +235,10 @@ _CUES: dict[str, str] = {
     r"\btirarsi indietro\b|\bdietrofront\b|\bmoll(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
     r"non se ne fa (?:piu |più )?(?:nulla|niente)|(?:atto della|"
     r"netta|secca) chiusura|chiusura (?:netta|secca|definitiva)|"
-    r"\bcollapsed\b|\bbroke down\b|\bfell through\b|\bpulled out\b",
+    r"\bcollapsed\b|\bbroke down\b|\bfell through\b|\bpulled out\b|"
+    # "Genoa have abandoned their pursuit of Rossi", "ended their interest", "walked away"
+    r"\babandon(?:ed|s)? (?:their|its|the) (?:pursuit|interest|move|bid)\b|"
+    r"\b(?:ended|end|ends|cooled) (?:their|its) interest\b|\bwalked away\b",
 }
 _COMPILED = {stage: re.compile(rx, re.IGNORECASE) for stage, rx in _CUES.items()}
 
