@@ -304,6 +304,14 @@ def test_the_lead_of_a_shortlist_is_interest():
         ("il Lecce ha chiesto Rossi al Genoa", "interest"),
         ("il Torino vuole fortemente Rossi", "interest"),
         ("Genoa, si lavora per Rossi", "talks"),
+        ("Genoa, prende quota Rossi", "interest"),
+        ("Lecce, ritorno di fiamma per Bianchi", "interest"),
+        ("Torino, il prescelto è Rossi", "interest"),
+        ("Genoa, sorpasso su Rossi", "interest"),
+        ("Rossi-Genoa, ci siamo", "talks"),
+        ("Genoa, per Rossi si complica", "talks"),
+        ("Lecce, tramonta Bianchi", "collapsed"),
+        ("Genoa, niente Rossi", "collapsed"),
         ("il Lecce sta definendo l'acquisto di Bianchi", "talks"),
         # secured
         ("il Genoa si assicura Rossi", "agreement"),
@@ -335,6 +343,7 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "la Lega Pro si è tirata fuori dalla discussione",
         "il Lecce valuta Rossi 20 milioni",  # his club's price, not a suitor weighing him
         "il Genoa si è assicurato la salvezza",
+        "Genoa, niente Champions per il Torino",  # a competition missed
         "Rossi ha piazzato il colpo di testa vincente",
     ],
 )

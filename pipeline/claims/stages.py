@@ -48,6 +48,10 @@ _CUES: dict[str, str] = {
     # the lead of a club's shortlist: "Rossi in pole per il Torino", "Rossi supera tutti:
     # il Genoa sceglie lui", "il Lecce batte la concorrenza per Bianchi"
     r"\bin pole\b|\b(?:supera|superano|batte|battono) (?:tutti|la concorrenza)\b|"
+    # a name gaining ground: "Genoa, prende quota Rossi", "ritorno di fiamma per Bianchi",
+    # "il prescelto è Rossi", "sorpasso su Bianchi" (overtaking the other suitors)
+    r"\bprende(?:re)? quota\b|\britorno di fiamma\b|\bprescelt[oa]\b|"
+    r"\bsorpasso (?:su|per) (?-i:(?=[A-ZÀ-Þ]))|"
     # buying out a player on loan: "la Salernitana vuole riscattare Kiyine"
     r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero)\b|"
     # headline verbs of a target: "il Tottenham vuole Fernandes", "Napoli torna su Keita",
@@ -108,6 +112,8 @@ _CUES: dict[str, str] = {
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
     r"ai dettagli|in chiusura|colloqui?o?|"
+    # "Rossi-Genoa, ci siamo" (nearly there), "Genoa, per Rossi si complica" (still on)
+    r"\bci siamo\b|\bsi complica\b|"
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
@@ -223,7 +229,10 @@ _CUES: dict[str, str] = {
     "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
     "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
     r"rifinitura|match)| (?:la|il|lo|l') ?(?-i:[A-ZÀ-Þ]))|"
-    r"niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|naufrag\w*|archiviat\w*|"
+    r"niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|\btramonta\b|naufrag\w*|archiviat\w*|"
+    # "Genoa, niente Rossi" (not a competition missed: "niente Champions")
+    r"\bniente (?!(?:Scudetto|Champions|Europa|Conference|Coppa|Supercoppa|Serie|Mondial|"
+    r"Olimpi|Premier|Liga)\b)(?-i:(?=[A-ZÀ-Þ]))|"
     r"\barchivia\b|chiud\w* la porta|chius[oa] la porta|"
     r"porta chiusa|chiud\w* (?:di fatto )?la pista|"
     r"si chiude[^.]{0,40}pista|chiusa la pista|(?:ha|hanno) detto no|\bdice no\b|rifiutat[oa]|"
