@@ -395,3 +395,23 @@ def test_a_huge_text_is_read_up_to_the_caps_in_bounded_sentences():
     assert [c.player_key for c in found] == ["morten frendrup"]  # the tail is past MAX_BODY
     assert len(extract._capped(filler, extract.MAX_BODY)) <= extract.MAX_BODY
     assert extract_claims(filler, "") == []
+
+
+def test_a_swap_read_as_two_moves_to_one_club_sends_the_other_player_back():
+    # "Genoa-Lecce, prende quota lo scambio Rossi-Bianchi": both were read as going to the
+    # Lecce; Rossi comes from the Genoa, so Bianchi goes from the Lecce to the Genoa
+    from pipeline.claims.moves import complete_swaps
+    from pipeline.model import Claim
+
+    rossi = Claim(player="Rossi", player_key="rossi", to_club="lecce", from_club="genoa",
+                  stage="interest", from_inferred=True)
+    bianchi = Claim(player="Bianchi", player_key="bianchi", to_club="lecce", from_club=None,
+                    stage="interest")
+    got = {(c.player_key, c.from_club, c.to_club, c.deal)
+           for c in complete_swaps([rossi, bianchi], [frozenset({"rossi", "bianchi"})])}
+    assert got == {("rossi", "genoa", "lecce", "swap"), ("bianchi", "lecce", "genoa", "swap")}
+    # with both origins unknown nothing says which way each goes: left as read
+    unsure = Claim(player="Rossi", player_key="rossi", to_club="lecce", from_club=None,
+                   stage="interest")
+    assert complete_swaps([unsure, bianchi], [frozenset({"rossi", "bianchi"})]) == [
+        unsure, bianchi]

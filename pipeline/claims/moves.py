@@ -268,6 +268,17 @@ def complete_swaps(
     fixed: dict[int, Claim] = {}
     for a, b in pairs:
         if a.to_club == b.to_club:
+            # both read as going to one club ("Juve-Atalanta, prende quota lo scambio
+            # Rossi-Bianchi"): the one coming from elsewhere goes there, and the other comes
+            # from there to the club he leaves
+            sure = [c for c in (a, b) if c.from_club not in (None, c.to_club)]
+            if len(sure) == 1:
+                k = sure[0]
+                other = b if k is a else a
+                if other.from_club in (None, k.to_club) or other.from_inferred:
+                    fixed[id(k)] = _replace(k, deal="swap")
+                    fixed[id(other)] = _replace(other, from_club=k.to_club, to_club=k.from_club,
+                                                from_inferred=False, deal="swap")
             continue
         fixed[id(a)] = _replace(a, from_club=a.from_club or b.to_club, deal="swap")
         fixed[id(b)] = _replace(b, from_club=b.from_club or a.to_club, deal="swap")
