@@ -304,6 +304,9 @@ def test_the_lead_of_a_shortlist_is_interest():
         ("il Lecce ha chiesto Rossi al Genoa", "interest"),
         ("il Torino vuole fortemente Rossi", "interest"),
         ("Genoa, si lavora per Rossi", "talks"),
+        ("il Genoa offre 20 milioni per Rossi", "bid"),
+        ("il Lecce chiede 30 milioni, il Genoa ne offre 20", "bid"),
+        ("il Genoa offre un quinquennale a Rossi", "bid"),
         ("Genoa, prende quota Rossi", "interest"),
         ("Lecce, ritorno di fiamma per Bianchi", "interest"),
         ("Torino, il prescelto è Rossi", "interest"),
@@ -344,6 +347,7 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "il Lecce valuta Rossi 20 milioni",  # his club's price, not a suitor weighing him
         "il Genoa si è assicurato la salvezza",
         "Genoa, niente Champions per il Torino",  # a competition missed
+        "Rossi offre l'assist per il gol del pareggio",  # on the pitch
         "Rossi ha piazzato il colpo di testa vincente",
     ],
 )

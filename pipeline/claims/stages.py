@@ -143,6 +143,12 @@ _CUES: dict[str, str] = {
     r"\b(?:manca|attende|aspetta)\s+(?:(?:ancora|solo)\s+)?(?:il\s+via libera|l'ok)\b",
     # ("una vittoria sofferta" offers nothing)
     "bid": r"\boffert\w*|proposta|rilanci\w*|controfferta|"
+    # the verb too, offering money, a contract or a player: "il Genoa offre 20 milioni",
+    # "ne offre 15", "offre un quinquennale a Rossi", "offrirebbe Bianchi" - not "offre
+    # l'assist" on the pitch
+    r"\bne offr\w*|\boffr(?:e|ono|ire|irà|iranno|irebbe|irebbero)\s+(?:(?:circa|almeno|oltre|"
+    r"quasi|fino a)\s+)?(?:\d|(?:\w+\s+)?milion|un (?:contratto|ingaggio|quinquennale|"
+    r"quadriennale|triennale|biennale)|(?:(?:il|lo|la|l')\s*)?(?-i:[A-ZÀ-Þ]))|"
     "controproposta|(?:mette(?:re)?|mess[oi]|messo) sul piatto|"
     r"affonda(?:to)? il colpo|"
     r"\bbid\b|\b(?:an|first|second|new|improved|formal) offer\b|\btabled\b",
