@@ -275,7 +275,7 @@ def complete_swaps(
             if len(sure) == 1:
                 k = sure[0]
                 other = b if k is a else a
-                if other.from_club in (None, k.to_club) or other.from_inferred:
+                if other.from_club in (None, k.to_club):  # nothing puts him elsewhere
                     fixed[id(k)] = _replace(k, deal="swap")
                     fixed[id(other)] = _replace(other, from_club=k.to_club, to_club=k.from_club,
                                                 from_inferred=False, deal="swap")
