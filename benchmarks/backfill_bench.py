@@ -15,10 +15,15 @@ host delay), and each repeat:
   a fresh SQLite store, timed from the call to its return (the extraction workers' start
   included);
 - bare: `trafilatura.extract` on the identical page bytes, already in memory, in a process
-  pool of the same size, timed from the pool's creation to the last page.
+  pool of the same size, timed from the pool's creation to the last page;
+- reading: what voci must do to a page whatever fetches and stores it - `extract_page`
+  (trafilatura with the title, author, date and canonical link) and the claims of its
+  text - on the same bytes in memory, in a pool of the same size.
 
-It prints each side's pages/s (the median over the repeats, and each repeat's) and the
-ratio voci / bare: how close ingest runs to extraction alone. With --cli it also times
+It prints each side's pages/s (the median over the repeats, and each repeat's) and two
+ratios: voci / bare, how close ingest runs to extraction alone; and voci / reading, what
+fetching over HTTP, handing pages to the workers and storing cost on top of the reading
+of each page, which no ingest can skip. With --cli it also times
 the real `voci backfill` command once (its regroup and rescore included).
 """
 
@@ -39,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -311,21 +316,36 @@ def _bare(content: bytes) -> int:
     return len(trafilatura.extract(content) or "")
 
 
+def _reading(content: bytes) -> int:
+    from pipeline.extract import extract_page
+    from pipeline.ingest import claims_of
+
+    page = extract_page(content, url="http://127.0.0.71/mercato/")
+    claims_of(page.title or "", page.body, "sito-0", (), page.published_at)
+    return len(page.body)
+
+
 def _warm() -> None:
     import trafilatura  # noqa: F401  (a worker's start-up, as voci's workers have theirs)
 
 
-def time_bare(contents: Sequence[bytes], processes: int) -> float:
-    """trafilatura.extract over every page in a pool of `processes`: seconds, the pool's
-    start included."""
+def _warm_reading() -> None:
+    import pipeline.ingest  # noqa: F401  (what voci's fork server imports once)
+
+
+def time_bare(contents: Sequence[bytes], processes: int,
+              work: Callable[[bytes], int] | None = None) -> float:
+    """trafilatura.extract (or `work`) over every page in a pool of `processes`: seconds,
+    the pool's start included."""
+    work, warm = (work, _warm_reading) if work else (_bare, _warm)
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     start = time.perf_counter()
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_warm) as pool:
-        empty = sum(1 for n in pool.map(_bare, contents, chunksize=4) if n == 0)
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=warm) as pool:
+        empty = sum(1 for n in pool.map(work, contents, chunksize=4) if n == 0)
     seconds = time.perf_counter() - start
     if empty:
-        raise SystemExit(f"bare trafilatura found no text in {empty} pages")
+        raise SystemExit(f"{work.__name__} found nothing in {empty} pages")
     return seconds
 
 
@@ -341,7 +361,7 @@ def time_cli(sources_file: Path, db: Path) -> float:
 def _median_line(name: str, pages: int, seconds: Sequence[float]) -> str:
     rates = [pages / s for s in seconds]
     each = " ".join(f"{r:.1f}" for r in rates)
-    return f"{name:6} {statistics.median(rates):8.1f} pages/s   (each repeat: {each})"
+    return f"{name:7} {statistics.median(rates):8.1f} pages/s   (each repeat: {each})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -382,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("the page server did not start")
             voci: list[float] = []
             bare: list[float] = []
+            reading: list[float] = []
             for n in range(args.repeats):
                 db = work / f"voci-{n}.db"
                 seconds, stored = time_voci(sources_yaml(args.outlets, port), db)
@@ -390,8 +411,10 @@ def main(argv: list[str] | None = None) -> int:
                 voci.append(seconds)
                 db.unlink()
                 bare.append(time_bare(contents, args.processes))
+                reading.append(time_bare(contents, args.processes, _reading))
                 print(f"repeat {n + 1}: voci {args.pages / voci[-1]:.1f} pages/s, "
-                      f"bare {args.pages / bare[-1]:.1f} pages/s", flush=True)
+                      f"bare {args.pages / bare[-1]:.1f} pages/s, "
+                      f"reading {args.pages / reading[-1]:.1f} pages/s", flush=True)
             cli = time_cli(work / "sources.yaml", work / "cli.db") if args.cli else None
         finally:
             _stop(server)
@@ -399,16 +422,22 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     rate = statistics.median(args.pages / s for s in voci)
     bare_rate = statistics.median(args.pages / s for s in bare)
+    reading_rate = statistics.median(args.pages / s for s in reading)
     print(_median_line("voci", args.pages, voci))
     print(_median_line("bare", args.pages, bare))
+    print(_median_line("reading", args.pages, reading))
     print(f"ratio  {rate / bare_rate:8.2f}   (voci / bare trafilatura, medians)")
+    print(f"ratio  {rate / reading_rate:8.2f}   (voci / reading: extraction and claims, "
+          "pages in memory, medians)")
     if cli is not None:
         print(f"voci backfill (whole command): {cli:.1f} s, {args.pages / cli:.1f} pages/s")
     if args.json:
         args.json.write_text(json.dumps({
             "pages": args.pages, "kb": round(size), "processes": args.processes,
             "voci_pages_per_s": rate, "bare_pages_per_s": bare_rate,
-            "ratio": rate / bare_rate, "voci_seconds": voci, "bare_seconds": bare,
+            "reading_pages_per_s": reading_rate, "ratio": rate / bare_rate,
+            "ratio_to_reading": rate / reading_rate, "voci_seconds": voci,
+            "bare_seconds": bare, "reading_seconds": reading,
             "cli_seconds": cli}, indent=2))
     return 0
 
