@@ -307,6 +307,12 @@ def test_the_lead_of_a_shortlist_is_interest():
         ("il Genoa offre 20 milioni per Rossi", "bid"),
         ("il Lecce chiede 30 milioni, il Genoa ne offre 20", "bid"),
         ("il Genoa offre un quinquennale a Rossi", "bid"),
+        ("il Lecce vuole il brasiliano Rossi", "interest"),  # presented by nationality
+        ("il Lecce intende chiudere Rossi", "talks"),
+        ("il Genoa sta per definire il danese Bianchi", "talks"),
+        ("il Cagliari ha preso il polacco Rossi dal Lecce", "official"),
+        ("il Genoa ha acquisito Rossi", "official"),
+        ("il Genoa si è preso Rossi", "official"),
         ("Genoa, prende quota Rossi", "interest"),
         ("Lecce, ritorno di fiamma per Bianchi", "interest"),
         ("Torino, il prescelto è Rossi", "interest"),
@@ -348,6 +354,7 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "il Genoa si è assicurato la salvezza",
         "Genoa, niente Champions per il Torino",  # a competition missed
         "Rossi offre l'assist per il gol del pareggio",  # on the pitch
+        "il Genoa si è presa la rivincita",
         "Rossi ha piazzato il colpo di testa vincente",
     ],
 )

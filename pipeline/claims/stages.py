@@ -22,12 +22,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .direction import PLAYER_ROLES
+from .direction import NATIONALITIES, PLAYER_ROLES
 
 ORDER = {"interest": 0, "talks": 1, "bid": 2, "agreement": 3, "medical": 4, "official": 5}
 # A player presented by his role or age between a transfer verb and his name: "il Genoa
 # vuole il giovane Rossi", "il Lecce chiude per l'attaccante classe 2005 Bianchi".
-_PRESENTED = rf"(?:il|lo|la|l')\s*(?:(?:giovane|{PLAYER_ROLES})\s+){{1,2}}"
+_PRESENTED = rf"(?:il|lo|la|l')\s*(?:(?:giovane|{PLAYER_ROLES}|{NATIONALITIES})\s+){{1,2}}"
 NEGATIVE = ("denied", "collapsed")
 
 _CUES: dict[str, str] = {
@@ -108,6 +108,9 @@ _CUES: dict[str, str] = {
     r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|\bsi lavora per\b|"
     # the details being settled: "il Genoa sta definendo l'acquisto di Rossi"
     r"\bsta(?:nno)? definendo\b|"
+    # closing or settling a player: "il Lecce intende chiudere Rossi", "sta per definire
+    # il danese Bianchi"
+    rf"\b(?:chiudere|definire) (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
@@ -211,7 +214,10 @@ _CUES: dict[str, str] = {
     r"^\W*(?:cedut|vendut)[oaie] (?-i:(?=[A-ZÀ-Þ]))|"
     # a signing reported done: "il Genoa ha preso Rossi", "dal Lecce è arrivato il
     # difensore Rossi"
-    r"\b(?:ha|hanno) (?:preso|acquistato|prelevato|tesserato|ingaggiato) (?-i:(?=[A-ZÀ-Þ]))|"
+    rf"\b(?:ha|hanno) (?:preso|acquistato|acquisito|prelevato|tesserato|ingaggiato) "
+    rf"(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    # "il Genoa si è preso Rossi" (not "la rivincita")
+    rf"\bsi (?:è|sono) pres[oia] (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:è|e') arrivat[oa] (?:(?:il|lo|l')\s*(?:[a-zà-ù]+\s+){0,2})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:è|e'|sono) stat[oaie] (?:ufficialmente )?(?:cedut|vendut)[oaie] "
     r"(?:(?:a titolo definitivo|in prestito) )?(?:al|alla|allo|all'|ai|agli)\b|"
