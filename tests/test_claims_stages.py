@@ -296,10 +296,8 @@ def test_the_lead_of_a_shortlist_is_interest():
         ("il Genoa ha depositato il contratto di Rossi", "official"),
         ("contratto depositato in Lega nel pomeriggio", "official"),
         # weighing him, linked to him, knocking at the door
-        ("il Genoa valuta Rossi", "interest"),
         ("Rossi accostato al Torino", "interest"),
         ("il Genoa bussa alla porta del Lecce", "interest"),
-        ("Genoa, occhi su Rossi", "interest"),
         ("Lecce, spunta il nome di Bianchi", "interest"),
         ("il Lecce ha chiesto Rossi al Genoa", "interest"),
         ("il Torino vuole fortemente Rossi", "interest"),
@@ -317,10 +315,9 @@ def test_the_lead_of_a_shortlist_is_interest():
         ("Lecce, ritorno di fiamma per Bianchi", "interest"),
         ("Torino, il prescelto è Rossi", "interest"),
         ("Genoa, sorpasso su Rossi", "interest"),
-        ("Rossi-Genoa, ci siamo", "talks"),
-        ("Genoa, per Rossi si complica", "talks"),
+        ("Genoa, si complica la pista Rossi", "talks"),
+        ("il Genoa accelera per l'acquisto di Rossi", "talks"),
         ("Lecce, tramonta Bianchi", "collapsed"),
-        ("Genoa, niente Rossi", "collapsed"),
         ("il Lecce sta definendo l'acquisto di Bianchi", "talks"),
         # secured
         ("il Genoa si assicura Rossi", "agreement"),
@@ -355,6 +352,17 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "Genoa, niente Champions per il Torino",  # a competition missed
         "Rossi offre l'assist per il gol del pareggio",  # on the pitch
         "il Genoa si è presa la rivincita",
+        # match and injury news in the market's words
+        "Lecce, si lavora per il rientro di Rossi",
+        "Napoli, si complica il recupero di Rossi",
+        "il Genoa accelera per il rientro di Rossi",
+        "il Genoa sta definendo la formazione anti-Lecce",
+        "Genoa, prende quota la difesa a tre con Rossi",
+        "Rossi vestirà la maglia numero 10",
+        "il Genoa piazza il colpo del sorpasso",
+        "Genoa, tramonta la difesa a tre con Rossi",
+        "Juventus coach Tudor was asked about Rossi",
+        "Lecce, Rossi insiste per giocare",
         "Rossi ha piazzato il colpo di testa vincente",
     ],
 )

@@ -28,6 +28,13 @@ ORDER = {"interest": 0, "talks": 1, "bid": 2, "agreement": 3, "medical": 4, "off
 # A player presented by his role or age between a transfer verb and his name: "il Genoa
 # vuole il giovane Rossi", "il Lecce chiude per l'attaccante classe 2005 Bianchi".
 _PRESENTED = rf"(?:il|lo|la|l')\s*(?:(?:giovane|{PLAYER_ROLES}|{NATIONALITIES})\s+){{1,2}}"
+# What a phrase shared with match and injury news is about when it is the market's: a
+# player's name (or a player presented by role), or the deal - "accelera per Rossi",
+# "accelera per l'acquisto di Rossi" - not "per il rientro di Rossi", "la formazione"
+_DEAL_OBJECT = (rf"(?:(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|(?:l'acquisto|l'arrivo|l'affare|"
+                r"l'operazione|la trattativa|il colpo|la cessione|il trasferimento|il prestito|"
+                r"la pista|l'ipotesi|il nome|lo scambio|i dettagli|gli ultimi dettagli|"
+                r"l'ingaggio|il ritorno di|portare|prendere|chiudere)\b)")
 NEGATIVE = ("denied", "collapsed")
 
 _CUES: dict[str, str] = {
@@ -50,7 +57,7 @@ _CUES: dict[str, str] = {
     r"\bin pole\b|\b(?:supera|superano|batte|battono) (?:tutti|la concorrenza)\b|"
     # a name gaining ground: "Genoa, prende quota Rossi", "ritorno di fiamma per Bianchi",
     # "il prescelto è Rossi", "sorpasso su Bianchi" (overtaking the other suitors)
-    r"\bprende(?:re)? quota\b|\britorno di fiamma\b|\bprescelt[oa]\b|"
+    rf"\bprende(?:re)? quota (?:{_DEAL_OBJECT})|\britorno di fiamma\b|\bprescelt[oa]\b|"
     r"\bsorpasso (?:su|per) (?-i:(?=[A-ZÀ-Þ]))|"
     # buying out a player on loan: "la Salernitana vuole riscattare Kiyine"
     r"\briscatt(?:are|arlo|arla|erà|erebbe|eranno|erebbero)\b|"
@@ -70,14 +77,14 @@ _CUES: dict[str, str] = {
     # trying for him: "il Genoa si muove per Rossi", "ci prova per Bianchi", "continua a
     # provarci per Rossi", "tenta Rossi", "un tentativo per Bianchi", "prova a prendere Rossi"
     rf"\bsi muov(?:e|ono)\s+per (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
-    r"\b(?:ci (?:ri)?prov(?:a|ano)|(?:ri)?provarci) per\b|\btent(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
-    r"\btentativo (?:per|di prendere|di portare)\b|"
+    rf"\b(?:ci (?:ri)?prov(?:a|ano)|(?:ri)?provarci) per (?:{_DEAL_OBJECT})|"
+    r"\btent(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
+    rf"\btentativo (?:per (?:{_DEAL_OBJECT})|di prendere|di portare)|"
     # weighing him, linked to him, knocking at the door: "il Genoa valuta Rossi" (not his
     # club's price: "il Lecce valuta Rossi 20 milioni"), "Rossi accostato al Torino", "il
     # Genoa bussa alla porta del Lecce", "occhi su Rossi", "spunta il nome di Bianchi", "il
     # Lecce ha chiesto Rossi", "vuole fortemente Rossi"
-    rf"\bvalut(?:a|ano)\s+(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))(?![^.;:,]{{0,50}}(?:\d|milion|euro))|"
-    r"\baccostat[oaie]\b|\bbuss(?:a|ano|ato|ata|are) alla porta\b|\bocchi (?:puntati )?su\b|"
+    r"\baccostat[oaie]\b|\bbuss(?:a|ano|ato|ata|are) alla porta\b|"
     r"\bspunta (?:(?:anche|ora|adesso|l'ipotesi|il nome di)\s+)*(?-i:(?=[A-ZÀ-Þ]))|"
     rf"\b(?:ha|hanno) chiesto (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:vuole|vogliono) (?:fortemente|ancora|solo|soltanto|davvero) (?:(?:il|lo|la|l') ?)?"
@@ -88,7 +95,8 @@ _CUES: dict[str, str] = {
     # "Genoa are leading the race for Rossi", "have asked about Bianchi", "are weighing up a
     # move for Rossi", "have turned their attention to", "on Genoa's shortlist", "have
     # identified Rossi as a replacement"
-    r"\b(?:lead|leads|leading|ahead in) the race for\b|\b(?:asked|asking|ask) about\b|"
+    r"\b(?:lead|leads|leading|ahead in) the race for\b|"
+    r"\b(?:have|has|had) (?:asked|enquired) about\b|"
     r"\bweigh(?:s|ing)?(?: up)? (?:a )?(?:move|bid|swoop)\b|"
     r"\bturn(?:ed|s|ing)? (?:their|its|his) attention to\b|\bshortlist(?:ed)?\b|"
     r"\bidentified (?-i:(?=[A-ZÀ-Þ]))|"
@@ -102,12 +110,14 @@ _CUES: dict[str, str] = {
     # pressing for him: "il Genoa accelera per Rossi", "stringe i tempi per Bianchi",
     # "insiste per Rossi", "l'affondo per Bianchi", "tenta un nuovo affondo" (not an attack
     # down the wing: "un affondo sulla fascia"), "lavora per portare Rossi"
-    r"\baccelera(?:no|ta)?\s+(?:per|su)\b|\bstring(?:e|ono)\s+(?:i tempi\s+)?per\b|"
-    r"\binsist(?:e|ono)\s+per\b|\baffondo (?:decisivo |finale )?per\b|"
+    rf"\baccelera(?:no|ta)?\s+(?:per|su) (?:{_DEAL_OBJECT})|"
+    rf"\bstring(?:e|ono)\s+(?:i tempi\s+)?per (?:{_DEAL_OBJECT})|"
+    rf"\binsist(?:e|ono)\s+per (?:{_DEAL_OBJECT})|\baffondo (?:decisivo |finale )?per\b|"
     r"\b(?:tenta|tentano|tentare) (?:un |il )?(?:nuovo |ultimo )?affondo\b|"
-    r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|\bsi lavora per\b|"
+    r"\blavor(?:a|ano|ando)\s+per\s+(?:portare|prendere|chiudere)\b|"
+    rf"\bsi lavora per (?:{_DEAL_OBJECT})|"
     # the details being settled: "il Genoa sta definendo l'acquisto di Rossi"
-    r"\bsta(?:nno)? definendo\b|"
+    rf"\bsta(?:nno)? definendo (?:{_DEAL_OBJECT})|"
     # closing or settling a player: "il Lecce intende chiudere Rossi", "sta per definire
     # il danese Bianchi"
     rf"\b(?:chiudere|definire) (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
@@ -115,8 +125,10 @@ _CUES: dict[str, str] = {
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
     r"ai dettagli|in chiusura|colloqui?o?|"
-    # "Rossi-Genoa, ci siamo" (nearly there), "Genoa, per Rossi si complica" (still on)
-    r"\bci siamo\b|\bsi complica\b|"
+    # "Genoa, si complica la pista Rossi", "per Bianchi si complica" (still on; not "si
+    # complica il recupero")
+    r"\bsi complica(?:no)? (?:la pista|la trattativa|l'affare|l'operazione|il colpo|la corsa|"
+    r"per)\b|"
     r"dialog\w*|confronto|si parlano|interlocuzion\w*|negoziat\w*|nel vivo|"
     r"(?:avviat[oaie]|intavolat[oaie]|aperto) (?:i |il |la |le )?(?:contatti|dialogo|trattativa)|"
     r"\bin (?:advanced )?talks\b|\btalks with\b|\bnegotiations?\b|\bnegotiating\b|"
@@ -179,8 +191,9 @@ _CUES: dict[str, str] = {
     # colpo di testa"), "Rossi vestirà la maglia del Genoa"
     rf"\bsi (?:è )?assicura(?:to|ta)?\s+(?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\b(?:ha|hanno) (?:\w+mente )?chiuso (?:l'accordo|l'affare|l'operazione|l'acquisto)\b|"
-    r"\b(?:piazza|piazzano|piazzato|mette a segno|messo a segno) il colpo\b(?! di)|"
-    r"\bvestirà (?:la maglia|i colori)\b|"
+    r"\b(?:piazza|piazzano|piazzato|mette a segno|messo a segno) il colpo\b"
+    r"(?!\s+d(?:i|el|ella|ello|ell')\b)|"
+    r"\bvestirà (?:la maglia|i colori) (?:del|della|dello|dell'|di)\b|"
     # the player's yes: "Rossi ha detto sì al Genoa", "c'è il sì di Rossi", "Rossi dice sì
     # al Lecce"; "il no" is a collapse
     r"\b(?:ha|hanno|avrebbe|avrebbero) detto sì\b|\bdic(?:e|ono) sì\b|"
@@ -241,10 +254,8 @@ _CUES: dict[str, str] = {
     "collapsed": r"\bsalt(?:a|ata|ato|ano|ate)\b(?! (?:la|il|"
     "lo) (?:trasferta|partita|gara|sfida|turno|allenamento|"
     r"rifinitura|match)| (?:la|il|lo|l') ?(?-i:[A-ZÀ-Þ]))|"
-    r"niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|\btramonta\b|naufrag\w*|archiviat\w*|"
-    # "Genoa, niente Rossi" (not a competition missed: "niente Champions")
-    r"\bniente (?!(?:Scudetto|Champions|Europa|Conference|Coppa|Supercoppa|Serie|Mondial|"
-    r"Olimpi|Premier|Liga)\b)(?-i:(?=[A-ZÀ-Þ]))|"
+    r"niente da fare|sfumat\w*|\bsfuma\b|tramontat\w*|"
+    rf"\btramonta (?:{_DEAL_OBJECT})|naufrag\w*|archiviat\w*|"
     r"\barchivia\b|chiud\w* la porta|chius[oa] la porta|"
     r"porta chiusa|chiud\w* (?:di fatto )?la pista|"
     r"si chiude[^.]{0,40}pista|chiusa la pista|(?:ha|hanno) detto no|\bdice no\b|rifiutat[oa]|"
