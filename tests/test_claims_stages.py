@@ -363,6 +363,8 @@ def test_more_of_the_vocabulary_of_a_chase(text, stage):
         "Genoa, tramonta la difesa a tre con Rossi",
         "Juventus coach Tudor was asked about Rossi",
         "Lecce, Rossi insiste per giocare",
+        "Rossi entra nell'orbita della prima squadra",
+        "il difensore del Genoa deve chiudere Rossi",
         "Rossi ha piazzato il colpo di testa vincente",
     ],
 )

@@ -73,7 +73,11 @@ _CUES: dict[str, str] = {
     # corsa allo Scudetto", "in corsa per la salvezza")
     rf"\b(?:nella corsa (?:a|ad|per)|in corsa per) (?:{_PRESENTED})?(?!(?:Scudetto|Champions|"
     r"Europa|Conference|Coppa|Supercoppa|Serie|Pallone|Mondial|Olimpi|Premier|Liga)\b)"
-    r"(?-i:(?=[A-ZÀ-Þ]))|\b(?:in|nell') ?orbita\b|"
+    r"(?-i:(?=[A-ZÀ-Þ]))|"
+    # a club's orbit, not the first team's or the national side's ("nell'orbita della
+    # prima squadra")
+    r"\bin orbita (?-i:(?=[A-ZÀ-Þ]))|"
+    r"\bnell' ?orbita (?:del|della|dello|dell')\s*(?-i:(?=[A-ZÀ-Þ]))|"
     # trying for him: "il Genoa si muove per Rossi", "ci prova per Bianchi", "continua a
     # provarci per Rossi", "tenta Rossi", "un tentativo per Bianchi", "prova a prendere Rossi"
     rf"\bsi muov(?:e|ono)\s+per (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
@@ -120,7 +124,11 @@ _CUES: dict[str, str] = {
     rf"\bsta(?:nno)? definendo (?:{_DEAL_OBJECT})|"
     # closing or settling a player: "il Lecce intende chiudere Rossi", "sta per definire
     # il danese Bianchi"
-    rf"\b(?:chiudere|definire) (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    # (a club's wish to close him, not a defender's job of closing down a forward: "deve
+    # chiudere Leao")
+    rf"\b(?:intend\w*|vuole|vogliono|pront[oaie] a|prova(?:no)? a|cerca(?:no)? di|spera(?:no)? di|"
+    rf"conta(?:no)? di|punta(?:no)? a|per) chiudere (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
+    rf"\bdefinire (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
     r"\btratt(?:a|ano|are|ando|ato)\b|incontr[oi]\b|summit|"
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
