@@ -84,10 +84,10 @@ _CUES: dict[str, str] = {
     rf"\b(?:ci (?:ri)?prov(?:a|ano)|(?:ri)?provarci) per (?:{_DEAL_OBJECT})|"
     r"\btent(?:a|ano)\s+(?-i:(?=[A-ZÀ-Þ]))|"
     rf"\btentativo (?:per (?:{_DEAL_OBJECT})|di prendere|di portare)|"
-    # weighing him, linked to him, knocking at the door: "il Genoa valuta Rossi" (not his
-    # club's price: "il Lecce valuta Rossi 20 milioni"), "Rossi accostato al Torino", "il
-    # Genoa bussa alla porta del Lecce", "occhi su Rossi", "spunta il nome di Bianchi", "il
-    # Lecce ha chiesto Rossi", "vuole fortemente Rossi"
+    # linked to him, knocking at the door: "Rossi accostato al Torino", "il Genoa bussa alla
+    # porta del Lecce", "spunta il nome di Bianchi", "il Lecce ha chiesto Rossi", "vuole
+    # fortemente Rossi" (not "valuta Rossi", a coach weighing his line-up too, nor "occhi su
+    # Rossi", a preview's spotlight)
     r"\baccostat[oaie]\b|\bbuss(?:a|ano|ato|ata|are) alla porta\b|"
     r"\bspunta (?:(?:anche|ora|adesso|l'ipotesi|il nome di)\s+)*(?-i:(?=[A-ZÀ-Þ]))|"
     rf"\b(?:ha|hanno) chiesto (?:{_PRESENTED})?(?-i:(?=[A-ZÀ-Þ]))|"
@@ -133,7 +133,7 @@ _CUES: dict[str, str] = {
     r"pressing|vicin(?:o|a|issimo|issima) (?:(?:alla|al|a)\s+|all')"
     r"(?!(?:casa|(?:la |sua |propria )?(?:famiglia|citta|città|terra)))|"
     r"ai dettagli|in chiusura|colloqui?o?|"
-    # "Genoa, si complica la pista Rossi", "per Bianchi si complica" (still on; not "si
+    # "Genoa, si complica la pista Rossi", "si complica per Bianchi" (still on; not "si
     # complica il recupero")
     r"\bsi complica(?:no)? (?:la pista|la trattativa|l'affare|l'operazione|il colpo|la corsa|"
     r"per)\b|"
