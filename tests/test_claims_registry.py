@@ -645,3 +645,21 @@ def test_english_personal_terms_are_with_the_buyer(registry):
     found = claims(registry, "Transfer news",
                    "Genoa have made contact with Empoli over Tomás Quintero.")
     assert [c.to_club for c in found] == ["genoa"]
+
+
+@pytest.mark.parametrize(("body", "stage"), [
+    ("Il Genoa ha chiesto informazioni per l'attaccante del Torino, Tomás Quintero.",
+     "interest"),
+    ("Il Genoa ha presentato un'offerta per il cileno del Torino, Tomás Quintero, ma il "
+     "Torino chiede di più.", "bid"),
+])
+def test_a_player_presented_by_his_club_then_named_after_the_comma(registry, body, stage):
+    # "per l'attaccante del Lecce, Marco Rossi": the clause before the comma says it of him
+    found = claims(registry, "Calciomercato, le ultime", body)
+    assert _staged(found) == [("tomas quintero", "torino", "genoa", stage)]
+
+
+def test_a_name_after_a_comma_without_a_player_presented_is_no_target(registry):
+    # a result, then a scorer: nothing presented him as anyone's target
+    assert claims(registry, "Calciomercato, le ultime",
+                  "Il Genoa ha battuto il Torino, Tomás Quintero ha segnato.") == []

@@ -33,7 +33,7 @@ from ..model import Claim
 from .buyers import buyers_for
 from .clubs import ClubIndex, ClubMention, default_clubs, find_clubs
 from .context import Context
-from .direction import BUYER, ON_PLAYER
+from .direction import BUYER, NATIONALITIES, ON_PLAYER, PLAYER_ROLES
 from .fees import Fee, find_fees
 from .known import identify
 from .lists import Listed, window_lists
@@ -211,8 +211,18 @@ def _is_transfer_subject(
     # the market's formula "Højlund-Napoli:" heading a paragraph of a list-style round-up
     if any(re.fullmatch(r"[-–]\s{0,2}", article.text[m.end : c.start]) for c in clubs):
         return True
-    clause = next((c for c in article.clauses if c.start <= m.start < c.end), None)
-    return bool(clause and stage_cues(article.text[clause.start : clause.end]))
+    clauses = article.clauses
+    i = next((i for i, c in enumerate(clauses) if c.start <= m.start < c.end), None)
+    if i is None:
+        return False
+    if stage_cues(article.text[clauses[i].start : clauses[i].end]):
+        return True
+    # the name after "per l'attaccante del Lecce,": the clause before presented him
+    prev = clauses[i - 1] if i else None
+    return bool(prev and article.text[prev.end : m.start].strip() == ","
+                and stage_cues(article.text[prev.start : prev.end]) and any(
+        c.start >= prev.start and not article.text[c.end : prev.end].strip()
+        and _PRESENTED_OF.search(article.text, prev.start, c.start) for c in clubs))
 
 
 _AND_BEFORE = re.compile(r"(?:,|\be|\bed)\s*$", re.IGNORECASE)
@@ -274,12 +284,17 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
     # valuta tre profili: Rossi del Genoa, Bianchi del Lecce") are said of the players it
     # introduces, in the clauses after it that say nothing of their own
     held_colon: tuple[int, list[Cue]] = (-1, [])
+    # cues of a clause that ends on a player presented by his club, before the comma that
+    # names him ("il Genoa ha chiesto informazioni per l'attaccante del Lecce, Marco
+    # Rossi") are said of the name in the clause right after
+    apposed: tuple[int, list[Cue]] = (-1, [])
     listing: tuple[int, list[Cue]] = (-1, [])  # a clause ending on a name, and its cues
     for clause, focus in walk(ctx):
         cues = _clause_cues(ctx, clause)
         named = ctx.named(clause)
         in_list = bool(named) and names_only(ctx, clause)
         inherited = False  # cues said in an earlier clause of a list
+        before, apposed = apposed, (-1, [])
         if (
             not named
             and cues
@@ -287,6 +302,12 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             and ctx.clubs_in(clause.start, clause.end)  # the club whose list it is
         ):
             held_colon = (clause.sentence, cues)
+        elif not named and cues and _presents_by_club(ctx, clause):
+            apposed = (clause.end, cues)
+        elif named and not cues and before[0] >= 0 and _opens_on_name(ctx, clause, named[0]) \
+                and not article.text[before[0] + 1 : clause.start].strip():
+            cues = list(before[1])  # "..., Marco Rossi": the name the clause before presented
+            inherited = True
         elif named and held_colon[0] == clause.sentence and not cues:
             cues = list(held_colon[1])  # each item of the list, to the end of the sentence
             inherited = True
@@ -367,6 +388,30 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             move.cues = sorted(move.cues + move.loose, key=lambda pc: pc[0])
     _attach_orphans(moves)
     return moves
+
+
+# "l'attaccante del Lecce," - a player presented by role or nationality and club, his name
+# to follow
+_PRESENTED_OF = re.compile(
+    rf"\b(?:giovane|{PLAYER_ROLES}|{NATIONALITIES})\b(?:\s+[a-zà-ù]+){{0,2}}?\s+"
+    r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*$", re.IGNORECASE)
+
+
+def _presents_by_club(ctx: Context, clause: Clause) -> bool:
+    """Whether a clause ends on a player presented by his club, before a comma: "per
+    l'attaccante del Lecce," (the name comes next)."""
+    text = ctx.article.text
+    if text[clause.end : clause.end + 1] != ",":
+        return False
+    clubs = ctx.clubs_in(clause.start, clause.end)
+    return bool(clubs) and not text[clubs[-1].end : clause.end].strip() and bool(
+        _PRESENTED_OF.search(text, clause.start, clubs[-1].start))
+
+
+def _opens_on_name(ctx: Context, clause: Clause, person: Person) -> bool:
+    text = ctx.article.text
+    return any(clause.start <= m.start < clause.end and not text[clause.start : m.start].strip()
+               for m in person.mentions)
 
 
 # "su Rossi c'è anche il Torino": the clause opens on the player, the clubs after him
