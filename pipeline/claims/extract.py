@@ -221,7 +221,7 @@ def _is_transfer_subject(
     prev = clauses[i - 1] if i else None
     return bool(prev and article.text[prev.end : m.start].strip() == ","
                 and stage_cues(article.text[prev.start : prev.end]) and any(
-        c.start >= prev.start and not article.text[c.end : prev.end].strip()
+        prev.start <= c.start and c.end <= prev.end and not article.text[c.end : prev.end].strip()
         and _PRESENTED_OF.search(article.text, prev.start, c.start) for c in clubs))
 
 
