@@ -90,8 +90,19 @@ _PAST_VERB = re.compile(
     re.IGNORECASE,
 )
 
+
+
+def presented_of(words: str) -> str:
+    """A pattern of text ending on a player presented by one of `words` (an alternation)
+    and the article of his club's name: "il centrocampista del [Genoa]", "l'attaccante
+    brasiliano dello [Spezia]"."""
+    return rf"\b(?:{words})\b(?:\s+[a-zà-ù]+){{0,2}}?\s+{_DEL}$"
+
+
+# text ending on "del", "della", "dell'"... : what comes next is of the club named there
+ENDS_ON_OF = re.compile(rf"\b{_DEL}$", re.IGNORECASE)
 _SELLER_BEFORE = re.compile(
-    rf"(?:\b(?:{PLAYER_ROLES}|{NATIONALITIES})\b(?:\s+[a-zà-ù]+){{0,2}}?\s+{_DEL}$|"
+    rf"(?:{presented_of(f'{PLAYER_ROLES}|{NATIONALITIES}')}|"
     rf"\b(?:in uscita|via|lontano|fuori)\s+(?:da|dal|dalla|dallo|dall'|dai)\s*$|"
     rf"\b(?:lasciare|lasciato|lasciar|addio|saluta\w*)\s+(?:il|la|lo|l'|i|gli|al|alla|all'|{_AL})?\s*$|"
     rf"\b(?:restare|resterà|rimanere|rimarrà|resta|rimane|oggi|"

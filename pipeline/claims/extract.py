@@ -33,7 +33,14 @@ from ..model import Claim
 from .buyers import buyers_for
 from .clubs import ClubIndex, ClubMention, default_clubs, find_clubs
 from .context import Context
-from .direction import BUYER, NATIONALITIES, ON_PLAYER, PLAYER_ROLES
+from .direction import (
+    BUYER,
+    ENDS_ON_OF,
+    NATIONALITIES,
+    ON_PLAYER,
+    PLAYER_ROLES,
+    presented_of,
+)
 from .fees import Fee, find_fees
 from .known import identify
 from .lists import Listed, window_lists
@@ -220,9 +227,8 @@ def _is_transfer_subject(
     # the name after "per l'attaccante del Lecce,": the clause before presented him
     prev = clauses[i - 1] if i else None
     return bool(prev and article.text[prev.end : m.start].strip() == ","
-                and stage_cues(article.text[prev.start : prev.end]) and any(
-        prev.start <= c.start and c.end <= prev.end and not article.text[c.end : prev.end].strip()
-        and _PRESENTED_OF.search(article.text, prev.start, c.start) for c in clubs))
+                and stage_cues(article.text[prev.start : prev.end])
+                and _presents_by_club(article.text, prev, clubs))
 
 
 _AND_BEFORE = re.compile(r"(?:,|\be|\bed)\s*$", re.IGNORECASE)
@@ -302,7 +308,8 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
             and ctx.clubs_in(clause.start, clause.end)  # the club whose list it is
         ):
             held_colon = (clause.sentence, cues)
-        elif not named and cues and _presents_by_club(ctx, clause):
+        elif not named and cues and _presents_by_club(
+                article.text, clause, ctx.clubs_in(clause.start, clause.end)):
             apposed = (clause.end, cues)
         elif named and not cues and before[0] >= 0 and _opens_on_name(ctx, clause, named[0]) \
                 and not article.text[before[0] + 1 : clause.start].strip():
@@ -392,20 +399,20 @@ def _collect(ctx: Context, relays: list[Relay]) -> Moves:
 
 # "l'attaccante del Lecce," - a player presented by role or nationality and club, his name
 # to follow
-_PRESENTED_OF = re.compile(
-    rf"\b(?:giovane|{PLAYER_ROLES}|{NATIONALITIES})\b(?:\s+[a-zà-ù]+){{0,2}}?\s+"
-    r"(?:del|dello|della|dell'|dei|degli|delle|di)\s*$", re.IGNORECASE)
+_PRESENTED_OF = re.compile(presented_of(f"giovane|{PLAYER_ROLES}|{NATIONALITIES}"),
+                           re.IGNORECASE)
 
 
-def _presents_by_club(ctx: Context, clause: Clause) -> bool:
+def _presents_by_club(text: str, clause: Clause, clubs: Sequence[ClubMention]) -> bool:
     """Whether a clause ends on a player presented by his club, before a comma: "per
-    l'attaccante del Lecce," (the name comes next)."""
-    text = ctx.article.text
+    l'attaccante del Lecce," (the name comes next). `clubs`: club mentions, those of the
+    clause among them."""
     if text[clause.end : clause.end + 1] != ",":
         return False
-    clubs = ctx.clubs_in(clause.start, clause.end)
-    return bool(clubs) and not text[clubs[-1].end : clause.end].strip() and bool(
-        _PRESENTED_OF.search(text, clause.start, clubs[-1].start))
+    last = max((c for c in clubs if clause.start <= c.start and c.end <= clause.end),
+               key=lambda c: c.end, default=None)
+    return last is not None and not text[last.end : clause.end].strip() and bool(
+        _PRESENTED_OF.search(text, clause.start, last.start))
 
 
 def _opens_on_name(ctx: Context, clause: Clause, person: Person) -> bool:
@@ -416,9 +423,6 @@ def _opens_on_name(ctx: Context, clause: Clause, person: Person) -> bool:
 
 # "su Rossi c'è anche il Torino": the clause opens on the player, the clubs after him
 _ON_BEFORE = re.compile(r"(?:^|[,;:(]\s*|\b(?:e|ma|anche|poi)\s+)\W*su(?:\s+|ll')$", re.IGNORECASE)
-# "la vittoria della Juventus su...": a club named as a noun's complement is not the one on
-# the player (a noun that says so - "il pressing della Juventus su Rossi" - is a cue itself)
-_OF_CLUB = re.compile(r"\b(?:di|del|della|dello|dell'|dei|degli|delle)\s*$", re.IGNORECASE)
 _THERE_ARE = re.compile(r"\s*,?\s*(?:c'è|c'e'|ci sono)\b", re.IGNORECASE)
 
 
@@ -428,7 +432,9 @@ def _clubs_on(ctx: Context, clause: Clause) -> set[str]:
     anche il Torino". Not a player "su Instagram": the name after "su" must be his."""
     text, keys = ctx.article.text, set()
     for m in ctx.clubs_in(clause.start, clause.end):
-        if ON_PLAYER.match(text, m.end, clause.end) and not _OF_CLUB.search(
+        # "la vittoria della Juventus su...": a club named as a noun's complement is not the
+        # one on the player (a noun that says so, "il pressing della Juventus su", is a cue)
+        if ON_PLAYER.match(text, m.end, clause.end) and not ENDS_ON_OF.search(
                 text, max(clause.start, m.start - 8), m.start):
             role, player = ctx.role(m, clause.sentence)
             if role == BUYER and player is not None:
