@@ -639,9 +639,7 @@ def calibrate(settings: Settings, plot: Path | None) -> None:
       voci calibrate --plot calibration.png
     """
     from pipeline.cli_output import print_calibration
-    from pipeline.learning import Posterior
-    from pipeline.refresh import reliability_priors
-    from pipeline.scoring import UNKNOWN_RELIABILITY
+    from pipeline.refresh import learned_posteriors, reliability_priors
 
     sources = _sources(settings)
     with _store(settings) as store:
@@ -650,8 +648,7 @@ def calibrate(settings: Settings, plot: Path | None) -> None:
         history = list(store.score_history())
         priors = reliability_priors(sources, store)
     # the reliabilities scoring uses: learned from the windows closed by the last refresh
-    learned = {o: Posterior(o, priors.get(o, UNKNOWN_RELIABILITY), *counts.get(o, (0, 0)))
-               for o in priors.keys() | counts.keys()}
+    learned = learned_posteriors(priors, counts)
     final = {r: status == "confirmed" for r, status, _ in resolved}
     scored = [(r, p, final[r]) for r, _, p, status in history
               if r in final and status == "open"]

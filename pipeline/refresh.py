@@ -488,17 +488,23 @@ def teaching_outcomes(facts: Mapping[str, RumourFacts], first: Mapping[str, Scor
             and window_closes(facts[rid].window) <= as_of}
 
 
-def learned_reliabilities(priors: Mapping[str, float],
-                          counts: Mapping[str, tuple[int, int]]) -> dict[str, float]:
-    """Every source's posterior mean (pipeline.learning), to two decimals: finer moves are
-    noise at the numbers of resolved rumours behind a source, and would rescore its
-    every rumour."""
+def learned_posteriors(priors: Mapping[str, float],
+                       counts: Mapping[str, tuple[int, int]]) -> dict[str, Posterior]:
+    """Every source's posterior (pipeline.learning) from its prior and the stored counts
+    of resolved rumours it supported (happened, failed); a source without a prior starts
+    from UNKNOWN_RELIABILITY."""
     out = {}
     for o in priors.keys() | counts.keys():
         happened, failed = counts.get(o, (0, 0))
-        post = Posterior(o, priors.get(o, UNKNOWN_RELIABILITY), happened, failed)
-        out[o] = round(post.mean, 2)
+        out[o] = Posterior(o, priors.get(o, UNKNOWN_RELIABILITY), happened, failed)
     return out
+
+
+def learned_reliabilities(priors: Mapping[str, float],
+                          counts: Mapping[str, tuple[int, int]]) -> dict[str, float]:
+    """Every source's posterior mean, to two decimals: finer moves are noise at the
+    numbers of resolved rumours behind a source, and would rescore its every rumour."""
+    return {o: round(post.mean, 2) for o, post in learned_posteriors(priors, counts).items()}
 
 
 def reliability_priors(sources: Sources, store: Store) -> dict[str, float]:
